@@ -1,0 +1,69 @@
+// The one place configuration is read and validated. Every process (server, worker, CLIs)
+// calls loadConfig(process.env) at boot; a bad or missing value stops it with a message that
+// names the variable. `.env.example` documents each variable below.
+import path from "node:path";
+import { z } from "zod";
+
+const int = (dflt: number, min = 0) => z.coerce.number().int().min(min).default(dflt);
+const bool = (dflt: boolean) =>
+  z
+    .enum(["true", "false", "1", "0"])
+    .default(dflt ? "true" : "false")
+    .transform((v) => v === "true" || v === "1");
+const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgresql:// URL" });
+const redisUrl = z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" });
+// An empty string in the environment means "not set", as most shells and .env files intend.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: int(3000).pipe(z.number().max(65535)),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Application role: owns nothing, cannot bypass row-level security. Unset → embedded PGlite. */
+  DATABASE_URL: optional(postgresUrl),
+  /** Owner role: runs migrations and seeds. Defaults to DATABASE_URL's host and database as `postgres`. */
+  DATABASE_OWNER_URL: optional(postgresUrl),
+  DATABASE_POOL_MAX: int(10, 1),
+  DATABASE_CONNECT_TIMEOUT_MS: int(5_000, 1),
+  DATABASE_IDLE_TIMEOUT_MS: int(30_000, 1),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(30_000, 0),
+  /** Unset → in-process cache, pub/sub and queue (embedded mode). */
+  REDIS_URL: optional(redisUrl),
+  REDIS_KEY_PREFIX: z.string().regex(/^[a-z0-9_:-]+$/i).default("reprotech:"),
+  /** Embedded database files and filesystem blobs live here. */
+  DATA_DIR: z.string().min(1).default(".data"),
+  /** Run migrations at start-up (always on in embedded mode). */
+  MIGRATE_ON_START: bool(false),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
+  TRPC_MAX_BATCH_SIZE: int(20, 1),
+  /** Built SPA to serve; unset → apps/web/dist next to the server, if it exists. */
+  WEB_DIST_DIR: optional(z.string().min(1)),
+  WORKER_CONCURRENCY: int(2, 1),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/** Validates the environment; throws ConfigError listing every bad variable by name. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const config = parsed.data;
+  return { ...config, DATA_DIR: path.resolve(config.DATA_DIR) };
+}
+
+/** Which backing services this configuration runs on; the start-up log prints it. */
+export function runtimeMode(config: Config): { database: "postgres" | "embedded"; redis: "redis" | "in-process" } {
+  return {
+    database: config.DATABASE_URL ? "postgres" : "embedded",
+    redis: config.REDIS_URL ? "redis" : "in-process",
+  };
+}

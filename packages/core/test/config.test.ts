@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, runtimeMode } from "../src/config";
+
+describe("loadConfig", () => {
+  it("applies defaults and resolves DATA_DIR to an absolute path", () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.DATABASE_POOL_MAX).toBe(10);
+    expect(config.DATA_DIR.startsWith("/")).toBe(true);
+    expect(runtimeMode(config)).toEqual({ database: "embedded", redis: "in-process" });
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(loadConfig({ DATABASE_URL: "", REDIS_URL: "" }).DATABASE_URL).toBeUndefined();
+  });
+
+  it("names every bad variable", () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", REDIS_URL: "http://x", MIGRATE_ON_START: "yes" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ["PORT", "DATABASE_URL", "REDIS_URL", "MIGRATE_ON_START"]) expect(message).toContain(`${name}:`);
+  });
+
+  it("reports real services when both URLs are set", () => {
+    const config = loadConfig({ DATABASE_URL: "postgresql://app@127.0.0.1/db", REDIS_URL: "redis://127.0.0.1:6379" });
+    expect(runtimeMode(config)).toEqual({ database: "postgres", redis: "redis" });
+  });
+});

@@ -1,0 +1,46 @@
+// The deterministic seeding framework: a fixed PRNG seed and explicit sizes give the same data on
+// every machine. Modules append their Seeder to `seeders`; each seeds only what exists.
+import { Faker, en } from "@faker-js/faker";
+import { createPool, createPrisma } from "../pool";
+import { customersSeeder } from "./customers";
+import type { Seeder, SeedSizes } from "./types";
+
+export const seeders: readonly Seeder[] = [customersSeeder];
+
+export const DEFAULT_SEED = 20261124;
+export const DEFAULT_SIZES: SeedSizes = { customers: 20 };
+
+export interface SeedOptions {
+  ownerUrl: string;
+  seed?: number;
+  sizes?: Partial<SeedSizes>;
+  log?: (line: string) => void;
+}
+
+export async function runSeed(options: SeedOptions): Promise<void> {
+  const pool = createPool(options.ownerUrl, {
+    DATABASE_POOL_MAX: 2,
+    DATABASE_CONNECT_TIMEOUT_MS: 10_000,
+    DATABASE_IDLE_TIMEOUT_MS: 10_000,
+    DATABASE_STATEMENT_TIMEOUT_MS: 0,
+  });
+  const db = createPrisma(pool);
+  const log = options.log ?? (() => {});
+  try {
+    const sizes = { ...DEFAULT_SIZES, ...options.sizes };
+    for (const seeder of seeders) {
+      // Each step gets its own PRNG stream, so adding a step never changes another step's rows.
+      const faker = new Faker({ locale: [en], seed: [options.seed ?? DEFAULT_SEED, hash(seeder.name)] });
+      await seeder.run({ db, faker, sizes, log });
+    }
+  } finally {
+    await db.$disconnect();
+    await pool.end();
+  }
+}
+
+function hash(name: string): number {
+  let h = 0;
+  for (const ch of name) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+  return h >>> 0;
+}

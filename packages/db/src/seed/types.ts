@@ -1,0 +1,22 @@
+import type { Faker } from "@faker-js/faker";
+import type { PrismaClient } from "../generated/prisma/client";
+
+/** How much to seed; later modules add their own sizes. */
+export interface SeedSizes {
+  customers: number;
+}
+
+export interface SeedContext {
+  /** Owner connection: seeds write across every tenant. */
+  db: PrismaClient;
+  /** Seeded faker: the same seed and sizes always produce the same rows. */
+  faker: Faker;
+  sizes: SeedSizes;
+  log: (line: string) => void;
+}
+
+/** One module's seed step. Steps run in order and must be idempotent (upsert by natural key). */
+export interface Seeder {
+  name: string;
+  run(ctx: SeedContext): Promise<void>;
+}
