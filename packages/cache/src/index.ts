@@ -1,0 +1,7 @@
+export * from "./cache";
+export * from "./keys";
+export * from "./pubsub";
+export * from "./queues";
+export * from "./queue-definitions";
+export * from "./redis";
+export * from "./runtime";

@@ -1,0 +1,5 @@
+// Every queue in the system, shared by the server (producer) and the worker (consumer).
+import { defineQueue } from "./queues";
+
+/** The worker's liveness beat: proves Redis, the queue and a worker process all work end to end. */
+export const heartbeatQueue = defineQueue<{ scheduledBy: string }>("system-heartbeat", { attempts: 1 });
