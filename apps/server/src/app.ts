@@ -1,0 +1,127 @@
+// The HTTP surface: tRPC at /trpc, REST + OpenAPI at /api/v1, health probes, the built SPA.
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import helmet from "@fastify/helmet";
+import fastifyStatic from "@fastify/static";
+import { appRouter, createContextFactory, openApiDocument, type ApiDeps } from "@reprotech/api";
+import { readStatus } from "@reprotech/domain";
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { fastifyTRPCOpenApiPlugin } from "trpc-to-openapi";
+
+export interface AppOptions {
+  deps: ApiDeps;
+  logger: FastifyBaseLogger;
+  /** Built SPA folder; not served when absent (API-only runs such as integration tests). */
+  webDistDir?: string;
+}
+
+/** Request ids: a caller's well-formed X-Request-Id is kept so logs join across services. */
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: "requestId",
+    // New requests during shutdown get 503 while in-flight ones finish (Fastify's close()).
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+    bodyLimit: 10 * 1024 * 1024,
+    trustProxy: true,
+  });
+
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Mantine injects CSS variables at runtime through <style> tags.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // HSTS belongs to the TLS terminator in front of us; on plain-HTTP development it only misleads.
+    strictTransportSecurity: deps.config.NODE_ENV === "production",
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, "request failed");
+      return reply.status(status).send({ error: "Internal server error", requestId: request.id });
+    }
+    return reply.status(status).send({ error: error.message, requestId: request.id });
+  });
+
+  const createContext = createContextFactory(deps);
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: "/trpc",
+    trpcOptions: {
+      router: appRouter,
+      maxBatchSize: deps.config.TRPC_MAX_BATCH_SIZE,
+      createContext: ({ req }) => createContext(req.id, req.log),
+      onError: ({ path, error, req }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") req.log.error({ err: error.cause ?? error, path }, "procedure failed");
+      },
+    } satisfies FastifyTRPCPluginOptions<typeof appRouter>["trpcOptions"],
+  });
+
+  const openapi = openApiDocument(deps.version, "/api/v1");
+  app.get("/api/v1/openapi.json", async () => openapi);
+  await app.register(
+    async (rest) => {
+      await rest.register(fastifyTRPCOpenApiPlugin, {
+        router: appRouter,
+        createContext: ({ req }: { req: { id: string; log: FastifyBaseLogger } }) => createContext(req.id, req.log),
+      } as never);
+    },
+    { prefix: "/api/v1" },
+  );
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/readyz", async (_request, reply) => {
+    const status = await readStatus(deps);
+    const ready = status.database.ok && status.redis.ok;
+    return reply.status(ready ? 200 : 503).send({
+      status: ready ? "ready" : "not ready",
+      database: { ok: status.database.ok, pendingMigrations: status.database.pendingMigrations, detail: status.database.detail },
+      redis: { ok: status.redis.ok, mode: status.mode.redis },
+    });
+  });
+
+  if (webDistDir && existsSync(webDistDir)) await serveSpa(app, webDistDir);
+  return app;
+}
+
+/** Hashed assets are immutable for a year; index.html is always revalidated; unknown GETs fall back to it. */
+async function serveSpa(app: FastifyInstance, dir: string): Promise<void> {
+  await app.register(fastifyStatic, {
+    root: dir,
+    wildcard: false,
+    index: false,
+    setHeaders(res, filePath) {
+      res.header("cache-control", filePath.includes("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+    },
+  });
+  const sendIndex = (reply: import("fastify").FastifyReply) => reply.header("cache-control", "no-cache").sendFile("index.html");
+  app.get("/", (_request, reply) => sendIndex(reply));
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = /^\/(trpc|api|healthz|readyz)(\/|$)/.test(request.url);
+    const isAsset = request.url.startsWith("/assets/");
+    if (request.method === "GET" && !isApi && !isAsset && request.headers.accept?.includes("text/html")) return sendIndex(reply);
+    return reply.status(404).send({ error: "Not found", requestId: request.id });
+  });
+}

@@ -1,0 +1,36 @@
+// Entry point: validate configuration, connect (real services or embedded), serve, shut down cleanly.
+import { ConfigError, loadConfig, runtimeMode } from "@reprotech/core";
+import { registerJobProcessors } from "@reprotech/domain";
+import { buildApp } from "./app";
+import { startInfrastructure } from "./infrastructure";
+import { createLogger } from "./logger";
+import { defaultWebDist } from "./paths";
+import { installShutdown } from "./shutdown";
+import { version } from "./version";
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const logger = createLogger(config, "server");
+const startedAt = new Date();
+const infra = await startInfrastructure(config, logger);
+if (runtimeMode(config).redis === "in-process") {
+  // No Redis means no separate worker process can reach the queue: run the jobs here.
+  await registerJobProcessors({ runtime: infra.runtime, workerId: `server-${process.pid}`, concurrency: config.WORKER_CONCURRENCY });
+}
+const app = await buildApp({
+  deps: { config, pool: infra.pool, db: infra.db, runtime: infra.runtime, log: logger, version, startedAt },
+  logger,
+  webDistDir: config.WEB_DIST_DIR ?? defaultWebDist(),
+});
+installShutdown(app, config.SHUTDOWN_TIMEOUT_MS, (remaining) => infra.close(remaining));
+await app.listen({ host: config.HOST, port: config.PORT });
+const address = app.server.address();
+const port = typeof address === "object" && address ? address.port : config.PORT;
+logger.info(`Reprotech ${version} is ready: open http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${port}/`);
