@@ -1,0 +1,78 @@
+// Running PLINK from tests: write a PLINK 1 fileset from a packed matrix and run plink2 / plink1.9.
+// A missing binary makes the test fail with the install hint (never skipped).
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bytesPerSample, type PackedMatrix } from "../../src/pack";
+
+export const PLINK2 = "/usr/bin/plink2";
+export const PLINK1 = "/usr/bin/plink1.9";
+
+function which(name: string): string {
+  for (const p of [name, ...(process.env.PATH ?? "").split(":").map((d) => join(d, name.split("/").pop()!))]) if (existsSync(p)) return p;
+  throw new Error(`${name} not found: install it with \`apt-get install plink1.9 plink2\``);
+}
+
+export function runPlink(bin: string, args: string[]): string {
+  const exe = which(bin);
+  return execFileSync(exe, ["--threads", "2", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+export function tempDir(tag: string): string {
+  return mkdtempSync(join(tmpdir(), `genomics-${tag}-`));
+}
+
+/** SNP ids used in the written .bim: snp0, snp1, ... ; A1 (first allele, code 00) = "A", A2 (B allele) = "G". */
+export const snpId = (j: number): string => `snp${j}`;
+export const ALLELE_A = "A";
+export const ALLELE_B = "G";
+
+/**
+ * Writes prefix.bed/.bim/.fam (SNP-major .bed, transposed from the sample-major packed rows).
+ * Minimal writer for tests until src/formats/plink-bed.ts exists.
+ */
+export function writePlinkFileset(prefix: string, m: PackedMatrix, chrom?: (j: number) => string, pos?: (j: number) => number): void {
+  const stride = bytesPerSample(m.nSnps);
+  const snpBytes = bytesPerSample(m.nSamples);
+  const bed = new Uint8Array(3 + snpBytes * m.nSnps);
+  bed[0] = 0x6c;
+  bed[1] = 0x1b;
+  bed[2] = 0x01;
+  for (let i = 0; i < m.nSamples; i++) {
+    const row = i * stride;
+    const outByte = i >> 2;
+    const outShift = (i & 3) << 1;
+    for (let j = 0; j < m.nSnps; j++) {
+      const code = (m.data[row + (j >> 2)]! >> ((j & 3) << 1)) & 3;
+      bed[3 + j * snpBytes + outByte]! |= code << outShift;
+    }
+  }
+  writeFileSync(`${prefix}.bed`, bed);
+  const bim: string[] = [];
+  for (let j = 0; j < m.nSnps; j++) bim.push(`${chrom ? chrom(j) : "1"}\t${snpId(j)}\t0\t${pos ? pos(j) : j + 1}\t${ALLELE_A}\t${ALLELE_B}`);
+  writeFileSync(`${prefix}.bim`, bim.join("\n") + "\n");
+  const fam: string[] = [];
+  for (let i = 0; i < m.nSamples; i++) fam.push(`f${i}\ti${i}\t0\t0\t0\t-9`);
+  writeFileSync(`${prefix}.fam`, fam.join("\n") + "\n");
+}
+
+/** Reads a whitespace-separated PLINK report into header + rows of fields. */
+export function readTable(path: string): { header: string[]; rows: string[][] } {
+  const lines = readFileSync(path, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const header = lines[0]!.replace(/^#/, "").trim().split(/\s+/);
+  return { header, rows: lines.slice(1).map((l) => l.trim().split(/\s+/)) };
+}
+
+export function column(t: { header: string[]; rows: string[][] }, name: string): string[] {
+  const k = t.header.indexOf(name);
+  if (k < 0) throw new Error(`column ${name} not in ${t.header.join(",")}`);
+  return t.rows.map((r) => r[k]!);
+}
+
+/** Writes a plink2 .afreq file giving the B-allele frequencies (REF = A2 = B allele here, ALT = A1). */
+export function writeAfreq(path: string, p: Float64Array): void {
+  const lines = ["#CHROM\tID\tREF\tALT\tALT_FREQS\tOBS_CT"];
+  for (let j = 0; j < p.length; j++) lines.push(`1\t${snpId(j)}\t${ALLELE_B}\t${ALLELE_A}\t${(1 - p[j]!).toPrecision(17)}\t100`);
+  writeFileSync(path, lines.join("\n") + "\n");
+}
