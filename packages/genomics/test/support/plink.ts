@@ -1,10 +1,14 @@
-// Running PLINK from tests: write a PLINK 1 fileset from a packed matrix and run plink2 / plink1.9.
+// Running PLINK from tests: write a PLINK 1 fileset from a packed matrix (with the package's own writer)
+// and run plink2 / plink1.9.
 // A missing binary makes the test fail with the install hint (never skipped).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bytesPerSample, type PackedMatrix } from "../../src/pack";
+import { sampleInfo } from "../../src/formats/plink-fam";
+import { writePlinkBinary } from "../../src/formats/plink-bed";
+import type { PackedMatrix } from "../../src/pack";
+import { SnpPanel } from "../../src/panel";
 
 export const PLINK2 = "/usr/bin/plink2";
 export const PLINK1 = "/usr/bin/plink1.9";
@@ -28,33 +32,21 @@ export const snpId = (j: number): string => `snp${j}`;
 export const ALLELE_A = "A";
 export const ALLELE_B = "G";
 
-/**
- * Writes prefix.bed/.bim/.fam (SNP-major .bed, transposed from the sample-major packed rows).
- * Minimal writer for tests until src/formats/plink-bed.ts exists.
- */
+/** Writes prefix.bed/.bim/.fam with the package's PLINK writer (src/formats/plink-bed.ts). */
 export function writePlinkFileset(prefix: string, m: PackedMatrix, chrom?: (j: number) => string, pos?: (j: number) => number): void {
-  const stride = bytesPerSample(m.nSnps);
-  const snpBytes = bytesPerSample(m.nSamples);
-  const bed = new Uint8Array(3 + snpBytes * m.nSnps);
-  bed[0] = 0x6c;
-  bed[1] = 0x1b;
-  bed[2] = 0x01;
-  for (let i = 0; i < m.nSamples; i++) {
-    const row = i * stride;
-    const outByte = i >> 2;
-    const outShift = (i & 3) << 1;
-    for (let j = 0; j < m.nSnps; j++) {
-      const code = (m.data[row + (j >> 2)]! >> ((j & 3) << 1)) & 3;
-      bed[3 + j * snpBytes + outByte]! |= code << outShift;
-    }
+  const panel = new SnpPanel(
+    Array.from({ length: m.nSnps }, (_, j) => ({ name: snpId(j), chrom: chrom ? chrom(j) : "1", position: pos ? pos(j) : j + 1, a: ALLELE_A, b: ALLELE_B })),
+  );
+  const samples = Array.from({ length: m.nSamples }, (_, i) => sampleInfo(`i${i}`, { fid: `f${i}` }));
+  const files = writePlinkBinary(panel, samples, m);
+  const fd = openSync(`${prefix}.bed`, "w");
+  try {
+    for (const chunk of files.bed) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
   }
-  writeFileSync(`${prefix}.bed`, bed);
-  const bim: string[] = [];
-  for (let j = 0; j < m.nSnps; j++) bim.push(`${chrom ? chrom(j) : "1"}\t${snpId(j)}\t0\t${pos ? pos(j) : j + 1}\t${ALLELE_A}\t${ALLELE_B}`);
-  writeFileSync(`${prefix}.bim`, bim.join("\n") + "\n");
-  const fam: string[] = [];
-  for (let i = 0; i < m.nSamples; i++) fam.push(`f${i}\ti${i}\t0\t0\t0\t-9`);
-  writeFileSync(`${prefix}.fam`, fam.join("\n") + "\n");
+  writeFileSync(`${prefix}.bim`, files.bim);
+  writeFileSync(`${prefix}.fam`, files.fam);
 }
 
 /** Reads a whitespace-separated PLINK report into header + rows of fields. */
