@@ -1,0 +1,24 @@
+// A compact live indicator in the header, linking to the status page.
+import { Loader } from "@mantine/core";
+import { RouterAnchor } from "../layout/RouterLinks";
+import { HealthBadge } from "./HealthBadge";
+import { overallHealth } from "./health";
+import { useSystemStatus } from "./useSystemStatus";
+
+const summary = { ok: "All systems OK", warn: "Needs attention", fail: "Service degraded" } as const;
+
+export function HeaderStatus() {
+  const { query, data, worker } = useSystemStatus();
+  let badge;
+  if (query.isError && !data) badge = <HealthBadge health="fail" label="Server unreachable" />;
+  else if (!data || !worker) badge = <Loader size="xs" aria-label="Checking status" />;
+  else {
+    const health = query.isError ? "fail" : overallHealth(data, worker);
+    badge = <HealthBadge health={health} label={query.isError ? "Server unreachable" : summary[health]} />;
+  }
+  return (
+    <RouterAnchor to="/status" underline="never" aria-label="System status" data-testid="header-status">
+      {badge}
+    </RouterAnchor>
+  );
+}
