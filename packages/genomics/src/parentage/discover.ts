@@ -1,0 +1,77 @@
+// Parent discovery: every candidate of the right sex and a plausible age is compared with the
+// offspring by opposing homozygotes; candidates are ranked by conflict rate (then by more common SNPs)
+// and those the verification rules accept are reported as matches.
+import { bytesPerSample, type PackedMatrix } from "../pack";
+import { countOpposingHomozygotes, maskedRow } from "./opposing-homozygotes";
+import { classifyParentage, type ParentageCheck, type ParentageOptions } from "./verify";
+
+export type Sex = "male" | "female";
+
+export interface ParentCandidate {
+  /** Row of the candidate in the candidates' matrix. */
+  readonly row: number;
+  readonly sex: Sex;
+  readonly birthDate: Date;
+}
+
+export interface DiscoveryOptions extends ParentageOptions {
+  /** "sire" looks among males, "dam" among females. */
+  readonly parent: "sire" | "dam";
+  /** The candidate must be at least this old (days) when the offspring is born. Default 540 (about 18 months). */
+  readonly minParentAgeDays?: number;
+  /** And at most this old. Default: no limit (semen keeps for decades). */
+  readonly maxParentAgeDays?: number;
+  /** How many of the best-ranked candidates to report (matches are always reported). Default 10. */
+  readonly report?: number;
+}
+
+export interface RankedCandidate extends ParentageCheck {
+  readonly row: number;
+}
+
+export interface DiscoveryResult {
+  /** Candidates that passed sex and age and had at least one common SNP: best first, up to `report`. */
+  readonly ranked: readonly RankedCandidate[];
+  /** Ranked candidates whose status is "verified". */
+  readonly matches: readonly RankedCandidate[];
+  /** Candidates compared (after the sex and age filter). */
+  readonly compared: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Searches `candidates` (rows of `pool`) for the parent of `offspringRow` of `offspringMatrix`
+ * (the two may be the same matrix; both on the same panel).
+ */
+export function discoverParents(
+  offspringMatrix: PackedMatrix,
+  offspringRow: number,
+  offspringBirthDate: Date,
+  pool: PackedMatrix,
+  candidates: readonly ParentCandidate[],
+  options: DiscoveryOptions,
+): DiscoveryResult {
+  if (pool.nSnps !== offspringMatrix.nSnps) throw new RangeError("parentage: offspring and candidates are on different panels");
+  const stride = bytesPerSample(pool.nSnps);
+  const query = maskedRow(offspringMatrix.data.subarray(offspringRow * stride, (offspringRow + 1) * stride), pool.nSnps, options.snpMask);
+  const wantSex: Sex = options.parent === "sire" ? "male" : "female";
+  const minAge = (options.minParentAgeDays ?? 540) * DAY_MS;
+  const maxAge = (options.maxParentAgeDays ?? Number.POSITIVE_INFINITY) * DAY_MS;
+  const born = offspringBirthDate.getTime();
+  const all: RankedCandidate[] = [];
+  let compared = 0;
+  for (const c of candidates) {
+    if (c.sex !== wantSex) continue;
+    const age = born - c.birthDate.getTime();
+    if (!(age >= minAge && age <= maxAge)) continue;
+    if (!Number.isInteger(c.row) || c.row < 0 || c.row >= pool.nSamples) throw new RangeError(`parentage: candidate row ${c.row} outside 0..${pool.nSamples - 1}`);
+    compared++;
+    const { conflicts, common } = countOpposingHomozygotes(query, pool.data, c.row * stride);
+    if (common === 0) continue;
+    all.push({ row: c.row, ...classifyParentage(conflicts, common, options.mode, options.thresholds) });
+  }
+  all.sort((x, y) => x.rate - y.rate || y.common - x.common);
+  const matches = all.filter((r) => r.status === "verified");
+  return { ranked: all.slice(0, Math.max(options.report ?? 10, matches.length)), matches, compared };
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { bytesPerSample } from "../src/pack";
+import { discoverParents, type ParentCandidate } from "../src/parentage/discover";
+import { countOpposingHomozygotes, maskedRow } from "../src/parentage/opposing-homozygotes";
+import { classifyParentage, verifyParents } from "../src/parentage/verify";
+import { simulatePopulation } from "../src/simulate/population";
+import { alleleFrequencies } from "../src/stats/frequencies";
+import { denseCounts, randomGenotypes } from "./support/random";
+
+describe("opposing-homozygote kernel", () => {
+  it("matches a naive count, with a SNP mask and padding SNPs in the last byte", () => {
+    const nSnps = 1003;
+    const { m } = randomGenotypes({ nSamples: 12, nSnps, seed: 2, missingRate: 0.05 });
+    const dense = denseCounts(m);
+    const mask = Uint8Array.from({ length: nSnps }, (_, j) => (j % 5 === 1 ? 0 : 1));
+    const stride = bytesPerSample(nSnps);
+    for (let a = 0; a < 12; a++) {
+      const q = maskedRow(m.data.subarray(a * stride, (a + 1) * stride), nSnps, mask);
+      for (let b = 0; b < 12; b++) {
+        let conflicts = 0;
+        let common = 0;
+        for (let j = 0; j < nSnps; j++) {
+          const x = dense[a]![j]!;
+          const y = dense[b]![j]!;
+          if (!mask[j] || Number.isNaN(x) || Number.isNaN(y)) continue;
+          common++;
+          if (Math.abs(x - y) === 2) conflicts++;
+        }
+        expect(countOpposingHomozygotes(q, m.data, b * stride)).toEqual({ conflicts, common });
+      }
+    }
+  });
+
+  it("classifies by the ICAR rules", () => {
+    expect(classifyParentage(2, 190, "panel").status).toBe("verified");
+    expect(classifyParentage(3, 190, "panel").status).toBe("doubtful");
+    expect(classifyParentage(5, 190, "panel").status).toBe("doubtful");
+    expect(classifyParentage(6, 190, "panel").status).toBe("excluded");
+    expect(classifyParentage(0, 50, "panel").status).toBe("insufficient");
+    expect(classifyParentage(5, 1000, "chip").status).toBe("verified");
+    expect(classifyParentage(6, 1000, "chip").status).toBe("doubtful");
+    expect(classifyParentage(20, 1000, "chip").status).toBe("doubtful");
+    expect(classifyParentage(21, 1000, "chip").status).toBe("excluded");
+    expect(classifyParentage(0, 399, "chip").status).toBe("insufficient");
+    expect(classifyParentage(3, 190, "panel", { panelAcceptMax: 3 }).status).toBe("verified");
+  });
+});
+
+describe("parentage on a simulated pedigree with planted wrong parents", () => {
+  const pop = simulatePopulation({ seed: 42, nAnimals: 800, nSnps: 3000, nGenerations: 4, wrongParentRate: 0.06, missingRate: 0.005 });
+  const m = pop.genotypes;
+  const row = new Map(pop.animals.map((a, i) => [a.id, i]));
+  const birth = pop.animals.map((a, i) => new Date(Date.UTC(2015, 0, 1) + (a.generation * 900 + (i % 90)) * 86_400_000));
+  const pairs: { offspring: number; parent: number; wrong: boolean }[] = [];
+  const wrong = new Set(pop.wrongParents.map((w) => `${w.animal}/${w.parent}`));
+  pop.animals.forEach((a, i) => {
+    for (const kind of ["sire", "dam"] as const) {
+      const id = a[kind];
+      if (id === null) continue;
+      pairs.push({ offspring: i, parent: row.get(id)!, wrong: wrong.has(`${a.id}/${kind}`) });
+    }
+  });
+
+  it("chip mode: every planted error excluded, every true parent verified", () => {
+    expect(pop.wrongParents.length).toBeGreaterThan(10);
+    const checks = verifyParents(m, pairs, { mode: "chip" });
+    let found = 0;
+    checks.forEach((c, k) => {
+      if (pairs[k]!.wrong) {
+        expect(c.status).toBe("excluded");
+        found++;
+      } else expect(c.status).toBe("verified");
+    });
+    expect(found).toBe(pop.wrongParents.length);
+  });
+
+  it("panel mode on 200 informative SNPs: no planted error accepted, no true parent excluded", () => {
+    const p = alleleFrequencies(m);
+    const order = Array.from(p, (q, j) => [Math.min(q, 1 - q), j] as const).sort((x, y) => y[0] - x[0]);
+    const mask = new Uint8Array(m.nSnps);
+    for (let k = 0; k < 200; k++) mask[order[k]![1]] = 1;
+    const checks = verifyParents(m, pairs, { mode: "panel", snpMask: mask });
+    checks.forEach((c, k) => {
+      expect(c.common).toBeLessThanOrEqual(200);
+      if (pairs[k]!.wrong) expect(c.status === "excluded" || c.status === "doubtful").toBe(true);
+      else expect(c.status).toBe("verified");
+    });
+    expect(checks.filter((c, k) => pairs[k]!.wrong && c.status === "excluded").length).toBeGreaterThan(pop.wrongParents.length * 0.8);
+  });
+
+  it("discovery finds the true parent of every animal with a wrong recorded parent", () => {
+    const candidates: ParentCandidate[] = pop.animals.map((a, i) => ({ row: i, sex: a.sex === 1 ? "male" : "female", birthDate: birth[i]! }));
+    for (const w of pop.wrongParents) {
+      const child = row.get(w.animal)!;
+      const res = discoverParents(m, child, birth[child]!, m, candidates, { mode: "chip", parent: w.parent });
+      expect(res.compared).toBeGreaterThan(0);
+      expect(res.ranked[0]!.row).toBe(row.get(w.truth));
+      expect(res.matches.map((r) => r.row)).toContain(row.get(w.truth));
+      expect(res.matches.map((r) => r.row)).not.toContain(row.get(w.recorded));
+      // Too young, wrong sex: never compared.
+      for (const r of res.ranked) {
+        expect(pop.animals[r.row]!.sex).toBe(w.parent === "sire" ? 1 : 2);
+        expect(birth[child]!.getTime() - birth[r.row]!.getTime()).toBeGreaterThanOrEqual(540 * 86_400_000);
+      }
+    }
+  });
+});
