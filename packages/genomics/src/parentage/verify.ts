@@ -74,7 +74,7 @@ export function verifyParents(m: PackedMatrix, pairs: readonly { offspring: numb
   const stride = bytesPerSample(m.nSnps);
   const out: ParentageCheck[] = [];
   let lastOffspring = -1;
-  let query = new Uint8Array(0);
+  let query: Uint8Array = new Uint8Array(0);
   for (const { offspring, parent } of pairs) {
     for (const i of [offspring, parent]) if (!Number.isInteger(i) || i < 0 || i >= m.nSamples) throw new RangeError(`parentage: row ${i} outside 0..${m.nSamples - 1}`);
     if (offspring !== lastOffspring) {
