@@ -45,10 +45,11 @@ export class CentredGenotypeOperator {
     for (let j = 0; j < m.nSnps; j++) if (!snpMask || snpMask[j]) centredCodeValues(p, j, this.codeValues, j * 4);
   }
 
-  /** out = Z v (length nRows); v has length nSnps. */
-  times(v: Float64Array, out: Float64Array): Float64Array {
+  /** out = Z v (length nRows); v has length nSnps. `values` replaces the centred code values (e.g. squared). */
+  times(v: Float64Array, out: Float64Array, values: Float64Array = this.codeValues): Float64Array {
     out.fill(0);
-    const { stride, rowStart, block: table, codeValues: cv, nSnps, nRows } = this;
+    const { stride, rowStart, block: table, nSnps, nRows } = this;
+    const cv = values;
     const data = this.m.data;
     for (let c0 = 0; c0 < stride; c0 += COLUMN_BLOCK) {
       const c1 = Math.min(stride, c0 + COLUMN_BLOCK);

@@ -40,6 +40,8 @@ export interface SnpBlupResult {
   /** 2 sum p(1-p) over the SNPs in the model. */
   readonly sumTwoPQ: number;
   readonly nTraining: number;
+  /** d_j = sum over training animals of z_ij^2 (diagonal of Z'Z; used by the reliability approximation). */
+  readonly snpInformation: Float64Array;
   readonly iterations: number;
   /** Final ||b - A x|| / ||b|| (recomputed, not the recurrence's estimate). */
   readonly relativeResidual: number;
@@ -175,6 +177,7 @@ export function trainSnpBlup(m: PackedMatrix, y: ArrayLike<number>, options: Snp
     lambda,
     sumTwoPQ,
     nTraining: n,
+    snpInformation: sumSquares,
     iterations,
     relativeResidual,
     // the recurrence met the tolerance and the recomputed residual agrees (it drifts a little in floating point)
