@@ -2,6 +2,15 @@ export * from "./pack";
 export * from "./stats/frequencies";
 export * from "./stats/hwe";
 export * from "./stats/qc";
+export * from "./relationship/grm";
+export * from "./blup/packed-operator";
+export * from "./blup/snpblup";
+export * from "./blup/cross-validation";
+export * from "./score/score";
+export * from "./score/reliability";
+export * from "./parentage/opposing-homozygotes";
+export * from "./parentage/verify";
+export * from "./parentage/discover";
 // Formats, panel, allele coding and simulator (part A).
 export * from "./alleles";
 export * from "./panel";
