@@ -133,10 +133,15 @@ function known(x: string): boolean {
   return x !== "" && x !== "0" && x !== "N" && x !== ".";
 }
 
+function fit(x: string | null, y: string | null): boolean {
+  return x === null || y === null || x === y;
+}
+
 /**
- * Matches a target panel's SNPs to a source panel by name. When both panels know a SNP's letters
- * and they are the same pair in the other order the counts are mirrored; any other disagreement
- * (including a complemented pair: strands are never guessed) marks the SNP as a conflict.
+ * Matches a target panel's SNPs to a source panel by name. When the panels' letters for a SNP are
+ * the same pair in the other order the counts are mirrored; unknown letters ("0", "") agree with
+ * anything not contradicted by the other letter; any other disagreement (including a complemented
+ * pair: strands are never guessed) marks the SNP as a conflict and its calls missing.
  */
 export function alignPanels(from: SnpPanel, to: SnpPanel): PanelAlignment {
   const n = to.size;
@@ -155,9 +160,15 @@ export function alignPanels(from: SnpPanel, to: SnpPanel): PanelAlignment {
       continue;
     }
     const f = from.markers[s]!;
-    if (!known(f.a) || !known(f.b) || !known(t.a) || !known(t.b)) continue;
-    if (f.a === t.a && f.b === t.b) continue;
-    if (f.a === t.b && f.b === t.a) {
+    const fa = known(f.a) ? f.a : null;
+    const fb = known(f.b) ? f.b : null;
+    const ta = known(t.a) ? t.a : null;
+    const tb = known(t.b) ? t.b : null;
+    // A letter known on one side only (e.g. a SNP monomorphic in a .ped) still decides the order.
+    const sameOk = fit(fa, ta) && fit(fb, tb) && !(fa !== null && fa === tb) && !(fb !== null && fb === ta);
+    if (sameOk) continue;
+    const swapOk = fit(fa, tb) && fit(fb, ta) && !(fa !== null && fa === ta) && !(fb !== null && fb === tb);
+    if (swapOk) {
       swap[j] = 1;
       nSwapped++;
     } else {

@@ -105,6 +105,11 @@ export class LineBuffer {
     this.len += chunk.length;
   }
 
+  /** Bytes buffered that are not yet part of a returned line. */
+  get pending(): number {
+    return this.len - this.pos;
+  }
+
   /** Next complete line; false when more input is needed. */
   next(): boolean {
     const nl = this.data.indexOf(10, this.scanFrom);

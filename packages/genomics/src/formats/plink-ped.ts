@@ -1,0 +1,322 @@
+// PLINK text genotypes: .ped (six sample columns, then two allele columns per SNP) with .map.
+// Alleles may be letters (ACGT), PLINK's numeric 1/2/3/4 (= A/C/G/T) or A/B; "0" is missing;
+// space or tab separated. The reader works on bytes: it never makes a string per call.
+import { NORMALISE_ALLELE, UPPERCASE_ALLELE } from "../alleles";
+import { bytesPerSample, type PackedMatrix } from "../pack";
+import { SnpPanel, type SnpMarker } from "../panel";
+import { chunksOf, LineBuffer, readAllText, text, type ByteSource } from "./bytes";
+import { GenotypeFormatError } from "./errors";
+import { parseMap } from "./plink-map";
+import { famLine, sampleFromFields, type SampleInfo } from "./plink-fam";
+
+export interface PedReadOptions {
+  /**
+   * Panel in file order (from the .map, or a panel with allele letters). Where the panel knows a
+   * SNP's A/B letters they decide the coding; where it does not, the first allele seen in the file
+   * becomes A and the second B. A third allele is an error (or a mismatch with known letters).
+   */
+  readonly panel: SnpPanel;
+  /** Read 1/2/3/4 as A/C/G/T (PLINK's numeric coding). Default true; set false for files whose alleles are digits on purpose. */
+  readonly numericAlleles?: boolean;
+}
+
+export interface PedSample {
+  readonly sample: SampleInfo;
+  /** Packed B-allele counts in panel order (a fresh buffer per sample). */
+  readonly row: Uint8Array;
+  readonly line: number;
+}
+
+export interface PedSummary {
+  readonly nSamples: number;
+  /** The panel with the letters in force after reading (learned ones filled in). */
+  readonly panel: SnpPanel;
+  /** Calls whose letters were not the SNP's A or B (made missing). */
+  readonly alleleMismatches: number;
+  readonly warnings: readonly string[];
+  readonly bytesRead: number;
+}
+
+const SPACE = 32;
+const TAB = 9;
+// code for a B-count of 0, 1, 2
+const CODE = [0b00, 0b10, 0b11] as const;
+
+/** Streaming .ped reader: one packed sample per line; memory does not grow with the number of samples. */
+export class PedReader implements AsyncIterable<PedSample> {
+  private readonly panel: SnpPanel;
+  private readonly a: Uint8Array;
+  private readonly b: Uint8Array;
+  private readonly norm: Uint8Array;
+  private readonly lines = new LineBuffer();
+  private mismatches = 0;
+  private nSamples = 0;
+  private readonly warnings: string[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly src: ByteSource,
+    options: PedReadOptions,
+  ) {
+    this.panel = options.panel;
+    const t = options.panel.letterTable();
+    this.a = t.a.slice();
+    this.b = t.b.slice();
+    this.norm = options.numericAlleles === false ? UPPERCASE_ALLELE : NORMALISE_ALLELE;
+    // "0" letters in a panel mean "unknown" (e.g. a monomorphic SNP in a .bim).
+    for (let j = 0; j < this.a.length; j++) {
+      if (this.a[j] === 48) this.a[j] = 0;
+      if (this.b[j] === 48) this.b[j] = 0;
+    }
+  }
+
+  get bytesRead(): number {
+    return this.lines.bytesRead;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<PedSample> {
+    const lb = this.lines;
+    const out: PedSample[] = [];
+    for await (const chunk of chunksOf(this.src)) {
+      lb.push(chunk);
+      while (lb.next()) {
+        const s = this.parseLine();
+        if (s) out.push(s);
+      }
+      if (out.length > 0) {
+        yield* out;
+        out.length = 0;
+      }
+    }
+    if (lb.finish()) {
+      const s = this.parseLine();
+      if (s) yield s;
+    }
+    if (this.nSamples === 0) throw new GenotypeFormatError("EMPTY", ".ped: no samples in file");
+  }
+
+  summary(): PedSummary {
+    return { nSamples: this.nSamples, panel: this.learnedPanel(), alleleMismatches: this.mismatches, warnings: this.warnings, bytesRead: this.lines.bytesRead };
+  }
+
+  private learnedPanel(): SnpPanel {
+    const ms = this.panel.markers;
+    let changed = false;
+    const out: SnpMarker[] = ms.map((m, j) => {
+      const a = this.a[j] ? String.fromCharCode(this.a[j]!) : "0";
+      const b = this.b[j] ? String.fromCharCode(this.b[j]!) : "0";
+      if (a === (m.a || "0") && b === (m.b || "0")) return m;
+      changed = true;
+      return { ...m, a, b };
+    });
+    return changed ? new SnpPanel(out) : this.panel;
+  }
+
+  private parseLine(): PedSample | undefined {
+    const lb = this.lines;
+    const d = lb.data;
+    const end = lb.end;
+    let p = lb.start;
+    while (p < end && (d[p] === SPACE || d[p] === TAB)) p++;
+    if (p >= end || d[p] === 35 /* # */) return undefined;
+    // Six sample columns.
+    const f: string[] = [];
+    while (f.length < 6 && p < end) {
+      const s = p;
+      while (p < end && d[p] !== SPACE && d[p] !== TAB) {
+        const c = d[p]!;
+        if (c < 9 || (c > 13 && c < 32)) throw new GenotypeFormatError("BINARY", ".ped: binary data (control byte) where text was expected", lb.lineNo);
+        p++;
+      }
+      f.push(text(d, s, p));
+      while (p < end && (d[p] === SPACE || d[p] === TAB)) p++;
+    }
+    if (f.length < 6) {
+      throw new GenotypeFormatError(lb.unterminated ? "TRUNCATED" : "BAD_ROW", `.ped: line has ${f.length} of the 6 sample columns${lb.unterminated ? " (file truncated?)" : ""}`, lb.lineNo);
+    }
+    const sample = sampleFromFields(f, lb.lineNo);
+    const key = `${sample.fid}\u0000${sample.iid}`;
+    if (this.seen.has(key)) throw new GenotypeFormatError("DUPLICATE_SAMPLE", `.ped: sample ${sample.fid} ${sample.iid} appears twice`, lb.lineNo);
+    this.seen.add(key);
+
+    const n = this.a.length;
+    const row = new Uint8Array(bytesPerSample(n));
+    const A = this.a;
+    const B = this.b;
+    const norm = this.norm;
+    let byte = 0;
+    let j = 0;
+    for (; j < n; j++) {
+      // Two single-character allele tokens, each followed by blanks.
+      if (p >= end) break;
+      const x1raw = d[p]!;
+      p++;
+      if (p < end && d[p] !== SPACE && d[p] !== TAB) throw this.tokenError(j, p);
+      while (p < end && (d[p] === SPACE || d[p] === TAB)) p++;
+      if (p >= end) throw this.countError(j * 2 + 1);
+      const x2raw = d[p]!;
+      p++;
+      if (p < end && d[p] !== SPACE && d[p] !== TAB) throw this.tokenError(j, p);
+      while (p < end && (d[p] === SPACE || d[p] === TAB)) p++;
+      let code: number;
+      if (x1raw === 48 || x2raw === 48) code = 0b01;
+      else {
+        const x1 = norm[x1raw]!;
+        const x2 = norm[x2raw]!;
+        if (x1 < 33 || x2 < 33) throw new GenotypeFormatError("BINARY", ".ped: binary data (control byte) where an allele was expected", lb.lineNo);
+        let a = A[j]!;
+        let b = B[j]!;
+        if (a === 0 || b === 0) {
+          // Learn letters in order of appearance.
+          if (x1 !== a && x1 !== b) {
+            if (a === 0) A[j] = a = x1;
+            else B[j] = b = x1;
+          }
+          if (x2 !== a && x2 !== b) {
+            if (a === 0) A[j] = a = x2;
+            else if (b === 0) B[j] = b = x2;
+          }
+        }
+        const c1 = x1 === a ? 0 : x1 === b ? 1 : 9;
+        const c2 = x2 === a ? 0 : x2 === b ? 1 : 9;
+        const c = c1 + c2;
+        if (c > 2) {
+          this.mismatch(j, x1, x2, a, b);
+          code = 0b01;
+        } else code = CODE[c as 0 | 1 | 2];
+      }
+      byte |= code << ((j & 3) << 1);
+      if ((j & 3) === 3) {
+        row[j >>> 2] = byte;
+        byte = 0;
+      }
+    }
+    if ((n & 3) !== 0) row[n >>> 2] = byte;
+    if (j < n) throw this.countError(j * 2);
+    if (p < end) {
+      let extra = 0;
+      while (p < end) {
+        while (p < end && (d[p] === SPACE || d[p] === TAB)) p++;
+        if (p < end) extra++;
+        while (p < end && d[p] !== SPACE && d[p] !== TAB) p++;
+      }
+      if (extra > 0) throw new GenotypeFormatError("BAD_ROW", `.ped: ${2 * n + extra} allele columns, expected ${2 * n} for ${n} SNPs in the .map`, lb.lineNo);
+    }
+    this.nSamples++;
+    return { sample, row, line: lb.lineNo };
+  }
+
+  private mismatch(j: number, x1: number, x2: number, a: number, b: number): void {
+    this.mismatches++;
+    if (this.warnings.length < 20) {
+      const name = this.panel.markers[j]!.name;
+      this.warnings.push(
+        `line ${this.lines.lineNo}: SNP ${name} call ${String.fromCharCode(x1)}/${String.fromCharCode(x2)} is not its alleles ${String.fromCharCode(a || 48)}/${String.fromCharCode(b || 48)}; set missing`,
+      );
+    }
+  }
+
+  private tokenError(j: number, _p: number): GenotypeFormatError {
+    return new GenotypeFormatError("BAD_ALLELE", `.ped: allele of SNP ${this.panel.markers[j]!.name} is longer than one character (only SNP alleles are supported)`, this.lines.lineNo);
+  }
+
+  private countError(found: number): GenotypeFormatError {
+    const n = this.a.length;
+    return new GenotypeFormatError(
+      this.lines.unterminated ? "TRUNCATED" : "BAD_ROW",
+      `.ped: ${found} allele columns, expected ${2 * n} for ${n} SNPs in the .map${this.lines.unterminated ? " (file truncated mid-row)" : ""}`,
+      this.lines.lineNo,
+    );
+  }
+}
+
+export interface PedData {
+  panel: SnpPanel;
+  samples: SampleInfo[];
+  genotypes: PackedMatrix;
+  alleleMismatches: number;
+  warnings: readonly string[];
+}
+
+/** Reads a whole .ped/.map pair into a matrix. `map` may be the .map text/bytes or a panel. */
+export async function readPed(ped: ByteSource, map: ByteSource | SnpPanel, options: Omit<PedReadOptions, "panel"> = {}): Promise<PedData> {
+  const panel = map instanceof SnpPanel ? map : parseMap(await readAllText(map));
+  const reader = new PedReader(ped, { ...options, panel });
+  const stride = bytesPerSample(panel.size);
+  let data = new Uint8Array(Math.max(1, 64 * stride));
+  const samples: SampleInfo[] = [];
+  for await (const s of reader) {
+    if ((samples.length + 1) * stride > data.length) {
+      const bigger = new Uint8Array(data.length * 2);
+      bigger.set(data);
+      data = bigger;
+    }
+    data.set(s.row, samples.length * stride);
+    samples.push(s.sample);
+  }
+  const sum = reader.summary();
+  return {
+    panel: sum.panel,
+    samples,
+    genotypes: { nSamples: samples.length, nSnps: panel.size, data: data.slice(0, samples.length * stride) },
+    alleleMismatches: sum.alleleMismatches,
+    warnings: sum.warnings,
+  };
+}
+
+export interface PedWriteOptions {
+  /** How alleles are written: the panel's letters (default), PLINK numeric 1-4, or A/B. */
+  readonly alleles?: "letters" | "numeric" | "ab";
+  readonly separator?: " " | "\t";
+}
+
+const NUMERIC: Record<string, string> = { A: "1", C: "2", G: "3", T: "4" };
+
+/** Streams a .ped: one line per sample; "0 0" for missing calls. */
+export function* writePed(panel: SnpPanel, samples: readonly SampleInfo[], genotypes: PackedMatrix, options: PedWriteOptions = {}): Generator<Uint8Array> {
+  const n = panel.size;
+  if (genotypes.nSnps !== n) throw new RangeError(`writePed: matrix has ${genotypes.nSnps} SNPs, panel ${n}`);
+  if (genotypes.nSamples !== samples.length) throw new RangeError(`writePed: matrix has ${genotypes.nSamples} samples, ${samples.length} sample records given`);
+  const sep = (options.separator ?? " ").charCodeAt(0);
+  const mode = options.alleles ?? "letters";
+  const A = new Uint8Array(n);
+  const B = new Uint8Array(n);
+  for (let j = 0; j < n; j++) {
+    const m = panel.markers[j]!;
+    const [a, b] = mode === "ab" ? ["A", "B"] : mode === "numeric" ? [NUMERIC[m.a] ?? "0", NUMERIC[m.b] ?? "0"] : [m.a || "0", m.b || "0"];
+    if (a.length !== 1 || b.length !== 1) throw new RangeError(`writePed: SNP ${m.name} alleles ${a}/${b} are not single characters`);
+    A[j] = a.charCodeAt(0);
+    B[j] = b.charCodeAt(0);
+  }
+  const stride = bytesPerSample(n);
+  const enc = new TextEncoder();
+  const target = 1 << 20;
+  let buf = new Uint8Array(Math.max(target, 4 * n + 1024));
+  let len = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const head = enc.encode(famLine(samples[i]!).replaceAll(" ", String.fromCharCode(sep)));
+    const need = head.length + 4 * n + 1;
+    if (len + need > buf.length) {
+      if (len > 0) {
+        yield buf.slice(0, len);
+        len = 0;
+      }
+      if (need > buf.length) buf = new Uint8Array(need);
+    }
+    buf.set(head, len);
+    len += head.length;
+    const row = genotypes.data.subarray(i * stride, (i + 1) * stride);
+    for (let j = 0; j < n; j++) {
+      const code = (row[j >>> 2]! >>> ((j & 3) << 1)) & 3;
+      const x1 = code === 0b01 ? 48 : code === 0b11 ? B[j]! : A[j]!;
+      const x2 = code === 0b01 ? 48 : code === 0b00 ? A[j]! : B[j]!;
+      buf[len] = sep;
+      buf[len + 1] = x1;
+      buf[len + 2] = sep;
+      buf[len + 3] = x2;
+      len += 4;
+    }
+    buf[len++] = 10;
+  }
+  if (len > 0) yield buf.slice(0, len);
+}
