@@ -14,7 +14,11 @@ export function AppLayout() {
   useEffect(() => close(), [pathname, close]);
 
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 248, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="lg">
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 248, breakpoint: "sm", collapsed: { mobile: !opened } }}
+      padding="lg"
+    >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -32,7 +36,13 @@ export function AppLayout() {
 
       <AppShell.Navbar p="xs" aria-label="Main navigation" component="nav">
         <AppShell.Section grow component={ScrollArea}>
-          <RouterNavLink to="/" label="Dashboard" activeOptions={{ exact: true }} activeProps={{ active: true }} data-testid="nav-dashboard" />
+          <RouterNavLink
+            to="/"
+            label="Dashboard"
+            activeOptions={{ exact: true }}
+            activeProps={{ active: true }}
+            data-testid="nav-dashboard"
+          />
           {modules.map((m) => (
             <RouterNavLink
               key={m.id}

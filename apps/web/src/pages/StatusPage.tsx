@@ -2,12 +2,10 @@
 import { Group, SimpleGrid, Skeleton, Stack, Text, Title } from "@mantine/core";
 import { formatRelative } from "../lib/time";
 import { HealthBadge } from "../status/HealthBadge";
-import { overallHealth } from "../status/health";
+import { overallHealth, overallLabel, UNREACHABLE_LABEL } from "../status/health";
 import { StatusCards } from "../status/StatusCards";
 import { StatusError } from "../status/StatusError";
 import { STATUS_REFRESH_MS, useSystemStatus } from "../status/useSystemStatus";
-
-const overallLabel = { ok: "All systems OK", warn: "Needs attention", fail: "Degraded" } as const;
 
 export function StatusPage() {
   const { query, data, worker, now, serverNow, receivedAt } = useSystemStatus();
@@ -25,7 +23,7 @@ export function StatusPage() {
         {data && worker && (
           <HealthBadge
             health={query.isError ? "fail" : overallHealth(data, worker)}
-            label={query.isError ? "Server unreachable" : overallLabel[overallHealth(data, worker)]}
+            label={query.isError ? UNREACHABLE_LABEL : overallLabel[overallHealth(data, worker)]}
             size="xl"
             data-testid="status-overall"
           />
@@ -33,11 +31,23 @@ export function StatusPage() {
       </Group>
 
       {query.isError && (
-        <StatusError error={query.error} retrying={query.isFetching} onRetry={() => void query.refetch()} stale={Boolean(data)} />
+        <StatusError
+          error={query.error}
+          retrying={query.isFetching}
+          onRetry={() => void query.refetch()}
+          stale={Boolean(data)}
+        />
       )}
 
       {data && worker ? (
-        <StatusCards status={data} worker={worker} serverNow={serverNow} now={now} receivedAt={receivedAt} />
+        // While the server is unreachable the last answer is shown as it was, not with clocks still ticking.
+        <StatusCards
+          status={data}
+          worker={worker}
+          serverNow={query.isError ? Date.parse(data.time) : serverNow}
+          now={query.isError ? receivedAt : now}
+          receivedAt={receivedAt}
+        />
       ) : (
         query.isPending && <StatusSkeleton />
       )}
@@ -47,7 +57,13 @@ export function StatusPage() {
 
 function StatusSkeleton() {
   return (
-    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="lg" aria-busy="true" aria-label="Loading status" data-testid="status-loading">
+    <SimpleGrid
+      cols={{ base: 1, md: 2 }}
+      spacing="lg"
+      aria-busy="true"
+      aria-label="Loading status"
+      data-testid="status-loading"
+    >
       {[0, 1, 2, 3].map((i) => (
         <Skeleton key={i} height={170} radius="md" />
       ))}

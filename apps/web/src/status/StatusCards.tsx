@@ -2,10 +2,18 @@
 import { Code, List, SimpleGrid, Text } from "@mantine/core";
 import { formatDuration, formatRelative } from "../lib/time";
 import type { SystemStatus } from "../trpc";
-import { databaseHealth, databaseModeLabel, redisHealth, redisModeLabel, workerHealth, type WorkerState } from "./health";
+import {
+  databaseHealth,
+  databaseModeLabel,
+  redisHealth,
+  redisModeLabel,
+  workerHealth,
+  type WorkerState,
+} from "./health";
 import { Fact, StatusCard } from "./StatusCard";
 
-const ms = (latency: number | null) => (latency === null ? "—" : `${latency < 10 ? latency.toFixed(1) : Math.round(latency)} ms`);
+const ms = (latency: number | null) =>
+  latency === null ? "—" : `${latency < 10 ? latency.toFixed(1) : Math.round(latency)} ms`;
 
 interface StatusCardsProps {
   status: SystemStatus;
@@ -80,9 +88,12 @@ export function StatusCards({ status, worker, serverNow, now, receivedAt }: Stat
         </Fact>
         <Fact label="Worker id">{status.worker.workerId ?? "—"}</Fact>
         {worker !== "alive" && (
-          <Text size="xs" c="dimmed">
-            Background jobs (genotype ingest, scoring, analytics roll-ups) wait until a worker reports in. Start one with{" "}
-            <Code>pnpm --filter @reprotech/worker start</Code>.
+          <Text size="xs" c="dimmed" mt={4}>
+            Background jobs (genotype ingest, scoring, analytics roll-ups) wait until a worker reports in. Start one
+            with
+            <Code block mt={6}>
+              pnpm --filter @reprotech/worker start
+            </Code>
           </Text>
         )}
       </StatusCard>

@@ -12,7 +12,10 @@ interface StatusErrorProps {
 
 export function StatusError({ error, retrying, onRetry, stale }: StatusErrorProps) {
   const status = httpStatusOf(error);
-  const reason = status ? `The server answered with HTTP ${status}.` : error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = status
+    ? `The server answered with HTTP ${status}: ${message}`
+    : `No answer from the server (${message}).`;
   return (
     <Alert color="red" variant="light" title="Cannot reach the Reprotech server" data-testid="status-error">
       <Text size="sm">{reason}</Text>

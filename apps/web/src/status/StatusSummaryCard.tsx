@@ -2,7 +2,7 @@
 import { Card, Group, Loader, Text, Title } from "@mantine/core";
 import { RouterButton } from "../layout/RouterLinks";
 import { HealthBadge } from "./HealthBadge";
-import { databaseHealth, overallHealth, redisHealth, workerHealth } from "./health";
+import { databaseHealth, overallHealth, overallLabel, redisHealth, UNREACHABLE_LABEL, workerHealth } from "./health";
 import { useSystemStatus } from "./useSystemStatus";
 
 export function StatusSummaryCard() {
@@ -14,15 +14,24 @@ export function StatusSummaryCard() {
         <Title order={3} size="h4">
           System status
         </Title>
-        {data && worker && !query.isError && <HealthBadge health={overallHealth(data, worker)} size="lg" />}
-        {query.isError && <HealthBadge health="fail" label="Server unreachable" size="lg" />}
+        {data && worker && !query.isError && (
+          <HealthBadge
+            health={overallHealth(data, worker)}
+            label={overallLabel[overallHealth(data, worker)]}
+            size="lg"
+          />
+        )}
+        {query.isError && <HealthBadge health="fail" label={UNREACHABLE_LABEL} size="lg" />}
       </Group>
 
       {data && worker ? (
         <Group gap="lg">
           <Item label="Database" badge={<HealthBadge health={databaseHealth(data)} />} />
           <Item label="Cache & queues" badge={<HealthBadge health={redisHealth(data)} />} />
-          <Item label="Worker" badge={<HealthBadge health={workerHealth(worker)} label={worker === "alive" ? "OK" : "No heartbeat"} />} />
+          <Item
+            label="Worker"
+            badge={<HealthBadge health={workerHealth(worker)} label={worker === "alive" ? "OK" : "No heartbeat"} />}
+          />
           <Text size="sm" c="dimmed">
             Version {data.version}
           </Text>

@@ -33,6 +33,10 @@ export function overallHealth(status: SystemStatus, worker: WorkerState): Health
   return parts.includes("warn") ? "warn" : "ok";
 }
 
+/** One wording for the overall state wherever it shows (header, dashboard, status page). */
+export const overallLabel: Record<Health, string> = { ok: "All systems OK", warn: "Needs attention", fail: "Degraded" };
+export const UNREACHABLE_LABEL = "Server unreachable";
+
 export const databaseModeLabel: Record<SystemStatus["mode"]["database"], string> = {
   postgres: "PostgreSQL",
   embedded: "Embedded (PGlite)",
