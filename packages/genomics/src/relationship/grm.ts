@@ -172,16 +172,34 @@ export function accumulateTiles(
 
 /**
  * Z Z' for tile rows [tileRowStart, tileRowEnd) of the lower triangle, unscaled, into acc (n x n).
- * Shared by the in-thread and the worker-thread paths.
+ * Only the animals up to the last row of the range are decoded. Shared by the in-thread and the
+ * worker-thread paths.
  */
 export function grmTileRows(m: PackedMatrix, p: Float64Array, snps: Int32Array, acc: Float64Array, tileRowStart: number, tileRowEnd: number): void {
-  const nPad = (m.nSamples + 3) & ~3;
-  const panel = new Float64Array(nPad * GRM_BLOCK);
+  const n = m.nSamples;
+  const nUsed = Math.min(n, tileRowEnd * 4);
+  const view: PackedMatrix = { nSamples: nUsed, nSnps: m.nSnps, data: m.data };
+  const panel = new Float64Array(((nUsed + 3) & ~3) * GRM_BLOCK);
   for (let s0 = 0; s0 < snps.length; s0 += GRM_BLOCK) {
     const len = Math.min(GRM_BLOCK, snps.length - s0);
-    decodeCentredPanel(m, p, snps, s0, len, panel);
-    accumulateTiles(panel, panel, len, m.nSamples, m.nSamples, acc, m.nSamples, tileRowStart, tileRowEnd, true);
+    decodeCentredPanel(view, p, snps, s0, len, panel);
+    accumulateTiles(panel, panel, len, nUsed, nUsed, acc, n, tileRowStart, tileRowEnd, true);
   }
+}
+
+/** Splits tile rows 0..nTiles into `parts` ranges of about equal lower-triangle work. */
+export function balancedTileRanges(nTiles: number, parts: number): [number, number][] {
+  const total = (nTiles * (nTiles + 1)) / 2;
+  const out: [number, number][] = [];
+  let start = 0;
+  for (let k = 1; k <= parts && start < nTiles; k++) {
+    // end such that end(end+1)/2 >= total * k / parts
+    let end = k === parts ? nTiles : Math.ceil((-1 + Math.sqrt(1 + (8 * total * k) / parts)) / 2);
+    end = Math.max(start + 1, Math.min(nTiles, end));
+    out.push([start, end]);
+    start = end;
+  }
+  return out;
 }
 
 /** Scales the lower triangle by 1/denominator and mirrors it to the upper one. */

@@ -1,0 +1,55 @@
+// Worker-thread versions of the heavy kernels: same results as the in-thread functions, computed on a
+// KernelPool with the packed genotypes shared (SharedArrayBuffer) rather than copied per worker.
+import { bytesPerSample, type PackedMatrix } from "../pack";
+import { balancedTileRanges, finishSymmetric, grmSnps, pooledFrequencies, type Grm, type GrmOptions } from "../relationship/grm";
+import { KernelPool, toShared } from "./pool";
+
+async function withPool<T>(pool: KernelPool | undefined, f: (pool: KernelPool) => Promise<T>): Promise<T> {
+  const own = pool ?? new KernelPool();
+  try {
+    return await f(own);
+  } finally {
+    if (!pool) await own.close();
+  }
+}
+
+function sharedGenotypes(m: PackedMatrix): SharedArrayBuffer {
+  return toShared(m.data.subarray(0, m.nSamples * bytesPerSample(m.nSnps)));
+}
+
+/** VanRaden G (see relationship/grm.ts) computed on worker threads; the lower triangle is split evenly. */
+export async function vanRadenGAsync(m: PackedMatrix, options: GrmOptions & { pool?: KernelPool } = {}): Promise<Grm> {
+  const p = options.p ?? pooledFrequencies(m);
+  if (p.length !== m.nSnps) throw new RangeError(`${p.length} allele frequencies for ${m.nSnps} SNPs`);
+  const { snps, denominator } = grmSnps(p, options.snpMask);
+  if (denominator === 0) throw new RangeError("no polymorphic SNPs for G");
+  const n = m.nSamples;
+  return withPool(options.pool, async (pool) => {
+    const out = new SharedArrayBuffer(n * n * 8);
+    const base = { nSamples: n, nSnps: m.nSnps, genotypes: sharedGenotypes(m), p: toShared(p), out, snps: toShared(snps) };
+    const ranges = balancedTileRanges((n + 3) >> 2, pool.size);
+    await Promise.all(ranges.map(([t0, t1]) => pool.run({ kind: "grm-rows", ...base, tileRowStart: t0, tileRowEnd: t1 })));
+    const g = new Float64Array(out);
+    finishSymmetric(g, n, denominator);
+    return { n, g, p, snpsUsed: snps.length, denominator };
+  });
+}
+
+/** scoreGenotypes on worker threads, rows split between the workers. Returns row-major n x k. */
+export async function scoreGenotypesAsync(
+  m: PackedMatrix,
+  p: Float64Array,
+  effects: readonly Float64Array[],
+  options: { intercepts?: number[]; pool?: KernelPool } = {},
+): Promise<Float64Array> {
+  const k = effects.length;
+  return withPool(options.pool, async (pool) => {
+    const out = new SharedArrayBuffer(m.nSamples * k * 8);
+    const base = { nSamples: m.nSamples, nSnps: m.nSnps, genotypes: sharedGenotypes(m), p: toShared(p), out, effects: effects.map(toShared), intercepts: options.intercepts ?? new Array<number>(k).fill(0) };
+    const chunk = Math.ceil(m.nSamples / pool.size);
+    const jobs: Promise<void>[] = [];
+    for (let r0 = 0; r0 < m.nSamples; r0 += chunk) jobs.push(pool.run({ kind: "score-rows", ...base, rowStart: r0, rowEnd: Math.min(m.nSamples, r0 + chunk) }));
+    await Promise.all(jobs);
+    return new Float64Array(out);
+  });
+}

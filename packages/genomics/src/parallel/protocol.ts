@@ -1,0 +1,32 @@
+// Messages between the kernel pool and its worker threads. Buffers are SharedArrayBuffers.
+interface Base {
+  readonly id: number;
+  readonly nSamples: number;
+  readonly nSnps: number;
+  /** Packed genotypes, sample-major. */
+  readonly genotypes: SharedArrayBuffer;
+  /** Allele frequencies (Float64). */
+  readonly p: SharedArrayBuffer;
+  readonly out: SharedArrayBuffer;
+}
+
+export interface GrmRowsRequest extends Base {
+  readonly kind: "grm-rows";
+  /** SNP indices used (Int32). */
+  readonly snps: SharedArrayBuffer;
+  readonly tileRowStart: number;
+  readonly tileRowEnd: number;
+}
+
+export interface ScoreRowsRequest extends Base {
+  readonly kind: "score-rows";
+  readonly effects: SharedArrayBuffer[];
+  readonly intercepts: number[];
+  readonly rowStart: number;
+  readonly rowEnd: number;
+}
+
+export type KernelRequest = GrmRowsRequest | ScoreRowsRequest;
+export type KernelRequestBody = Omit<GrmRowsRequest, "id"> | Omit<ScoreRowsRequest, "id">;
+
+export type KernelResponse = { readonly id: number; readonly ok: true } | { readonly id: number; readonly ok: false; readonly error: string };
