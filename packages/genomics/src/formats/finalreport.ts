@@ -272,7 +272,15 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
     if (this.cSnp < 0) throw missing("SNP Name");
     if (this.cSample < 0) throw missing("Sample ID");
     const set = this.opts.alleles ?? ALLELE_SETS.find(hasSet);
-    if (set === undefined) throw missing("Allele1 - AB");
+    if (set === undefined) {
+      // Name the partner of a half-present pair, else the AB pair.
+      for (const s of ALLELE_SETS) {
+        const l = ALLELE_SET_LABEL[s];
+        if (find(`Allele1 - ${l}`) >= 0) throw missing(`Allele2 - ${l}`);
+        if (find(`Allele2 - ${l}`) >= 0) throw missing(`Allele1 - ${l}`);
+      }
+      throw missing("Allele1 - AB");
+    }
     for (const k of [1, 2]) if (find(`Allele${k} - ${ALLELE_SET_LABEL[set]}`) < 0) throw missing(`Allele${k} - ${ALLELE_SET_LABEL[set]}`);
     this.alleleSet = set;
     this.cA1 = find(`Allele1 - ${ALLELE_SET_LABEL[set]}`);

@@ -59,14 +59,16 @@ export class PedReader implements AsyncIterable<PedSample> {
     options: PedReadOptions,
   ) {
     this.panel = options.panel;
-    const t = options.panel.letterTable();
-    this.a = t.a.slice();
-    this.b = t.b.slice();
     this.norm = options.numericAlleles === false ? UPPERCASE_ALLELE : NORMALISE_ALLELE;
-    // "0" letters in a panel mean "unknown" (e.g. a monomorphic SNP in a .bim).
-    for (let j = 0; j < this.a.length; j++) {
-      if (this.a[j] === 48) this.a[j] = 0;
-      if (this.b[j] === 48) this.b[j] = 0;
+    // Panel letters go through the same table as the file's; "0" or "" means unknown (e.g. a monomorphic SNP in a .bim).
+    const n = options.panel.size;
+    this.a = new Uint8Array(n);
+    this.b = new Uint8Array(n);
+    const letter = (x: string): number => (x.length === 1 && x !== "0" ? this.norm[x.charCodeAt(0) & 255]! : 0);
+    for (let j = 0; j < n; j++) {
+      const m = options.panel.markers[j]!;
+      this.a[j] = letter(m.a);
+      this.b[j] = letter(m.b);
     }
   }
 
@@ -216,7 +218,9 @@ export class PedReader implements AsyncIterable<PedSample> {
     }
   }
 
-  private tokenError(j: number, _p: number): GenotypeFormatError {
+  private tokenError(j: number, p: number): GenotypeFormatError {
+    const c = this.lines.data[p]!;
+    if (c < 9 || (c > 13 && c < 32)) return new GenotypeFormatError("BINARY", ".ped: binary data (control byte) where text was expected", this.lines.lineNo);
     return new GenotypeFormatError("BAD_ALLELE", `.ped: allele of SNP ${this.panel.markers[j]!.name} is longer than one character (only SNP alleles are supported)`, this.lines.lineNo);
   }
 
