@@ -39,6 +39,7 @@ export class KernelPool {
       w.on("message", (res: KernelResponse) => {
         const p = this.inFlight.get(res.id);
         this.inFlight.delete(res.id);
+        w.unref(); // an idle pool does not keep the process alive
         this.idle.push(w);
         this.pump();
         if (!p) return;
@@ -70,6 +71,7 @@ export class KernelPool {
       const { body, pending } = this.queue.shift()!;
       const id = this.nextId++;
       this.inFlight.set(id, pending);
+      w.ref(); // a busy worker keeps the process alive until its result arrives
       w.postMessage({ ...body, id });
     }
   }
