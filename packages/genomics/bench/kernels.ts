@@ -147,9 +147,9 @@ function readScoreInputs(): { p: Float64Array; effects: Float64Array[] } {
 
 async function child(task: string): Promise<ChildResult> {
   const t0 = performance.now();
-  let readMs = 0;
-  let kernelMs = 0;
-  let note = "";
+  let readMs: number;
+  let kernelMs: number;
+  let note: string;
   if (task === "freq") {
     const mat = await readFileset(MAIN.name, MAIN.n, MAIN.m);
     readMs = performance.now() - t0;
