@@ -1,0 +1,2 @@
+export { createReprotechClient, type ReprotechClient, type ReprotechClientOptions } from "./client";
+export type { AppRouter, RouterInputs, RouterOutputs } from "@reprotech/api";
