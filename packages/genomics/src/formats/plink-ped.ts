@@ -48,6 +48,14 @@ export class PedReader implements AsyncIterable<PedSample> {
   private readonly a: Uint8Array;
   private readonly b: Uint8Array;
   private readonly norm: Uint8Array;
+  // Branch-free coding (random genotypes make compare-and-branch code mispredict constantly):
+  // each allele byte maps to a small letter index (lidx: 0-3 letters, 4 = "0" missing, 5 = other,
+  // 7 = control byte) and each SNP has a 16-bit mask with bit idx(A) and bit 8 + idx(B) set.
+  // SNPs whose letters are not yet known (learned from the file) take the compare path (slow[j] = 1).
+  private readonly lidx = new Uint8Array(256);
+  private readonly letterOf: number[] = [];
+  private readonly mask: Uint16Array;
+  private readonly slow: Uint8Array;
   private readonly lines = new LineBuffer();
   private mismatches = 0;
   private nSamples = 0;
@@ -70,6 +78,22 @@ export class PedReader implements AsyncIterable<PedSample> {
       this.a[j] = letter(m.a);
       this.b[j] = letter(m.b);
     }
+    // Letter indices: A C G T unless the panel uses other letters (A/B, 1/2); at most four.
+    const used = new Set<number>();
+    for (let j = 0; j < n; j++) {
+      if (this.a[j]) used.add(this.a[j]!);
+      if (this.b[j]) used.add(this.b[j]!);
+    }
+    const acgt = [65, 67, 71, 84];
+    const letters = [...used].every((x) => acgt.includes(x)) ? acgt : [...used].slice(0, 4);
+    this.letterOf.push(...letters);
+    for (let x = 0; x < 256; x++) {
+      const k = letters.indexOf(this.norm[x]!);
+      this.lidx[x] = x === 48 ? 4 : x < 33 ? 7 : k >= 0 ? k : 5;
+    }
+    this.mask = new Uint16Array(n);
+    this.slow = new Uint8Array(n);
+    for (let j = 0; j < n; j++) this.setMask(j);
   }
 
   get bytesRead(): number {
@@ -146,22 +170,48 @@ export class PedReader implements AsyncIterable<PedSample> {
     const A = this.a;
     const B = this.b;
     const norm = this.norm;
+    const lidx = this.lidx;
+    const mask = this.mask;
+    const slow = this.slow;
     let byte = 0;
     let j = 0;
     for (; j < n; j++) {
-      // Two single-character allele tokens, each followed by blanks.
-      if (p >= end) break;
-      const x1raw = d[p]!;
-      p++;
-      if (p < end && d[p] !== SPACE && d[p] !== TAB) throw this.tokenError(j, p);
-      while (p < end && (d[p] === SPACE || d[p] === TAB)) p++;
-      if (p >= end) throw this.countError(j * 2 + 1);
-      const x2raw = d[p]!;
-      p++;
-      if (p < end && d[p] !== SPACE && d[p] !== TAB) throw this.tokenError(j, p);
-      while (p < end && (d[p] === SPACE || d[p] === TAB)) p++;
+      // Two single-character allele tokens, each followed by blanks. Fast path: "x y " with single blanks.
+      let x1raw: number;
+      let x2raw: number;
+      const s1 = d[p + 1];
+      const s2 = d[p + 3];
+      if (p + 3 < end && (s1 === SPACE || s1 === TAB) && (s2 === SPACE || s2 === TAB) && d[p]! > SPACE && d[p + 2]! > SPACE) {
+        x1raw = d[p]!;
+        x2raw = d[p + 2]!;
+        p += 4;
+      } else {
+        if (p >= end) break;
+        x1raw = d[p]!;
+        p++;
+        if (p < end && d[p] !== SPACE && d[p] !== TAB) throw this.tokenError(j, p);
+        while (p < end && (d[p] === SPACE || d[p] === TAB)) p++;
+        if (p >= end) throw this.countError(j * 2 + 1);
+        x2raw = d[p]!;
+        p++;
+        if (p < end && d[p] !== SPACE && d[p] !== TAB) throw this.tokenError(j, p);
+        while (p < end && (d[p] === SPACE || d[p] === TAB)) p++;
+      }
       let code: number;
-      if (x1raw === 48 || x2raw === 48) code = 0b01;
+      if (slow[j] === 0) {
+        const i1 = lidx[x1raw]!;
+        const i2 = lidx[x2raw]!;
+        const m = mask[j]!;
+        const b1 = (m >> (i1 + 8)) & 1;
+        const b2 = (m >> (i2 + 8)) & 1;
+        const v = (((m >> i1) & 1) | b1) & (((m >> i2) & 1) | b2);
+        const c = b1 + b2;
+        code = 1 + v * (c + ((c + 1) >> 1) - 1); // valid: 0 -> 00, 1 -> 10, 2 -> 11; else 01
+        if (v === 0 && i1 !== 4 && i2 !== 4) {
+          if (i1 === 7 || i2 === 7) throw new GenotypeFormatError("BINARY", ".ped: binary data (control byte) where an allele was expected", lb.lineNo);
+          this.mismatch(j, norm[x1raw]!, norm[x2raw]!, A[j]!, B[j]!);
+        }
+      } else if (x1raw === 48 || x2raw === 48) code = 0b01;
       else {
         const x1 = norm[x1raw]!;
         const x2 = norm[x2raw]!;
@@ -178,6 +228,7 @@ export class PedReader implements AsyncIterable<PedSample> {
             if (a === 0) A[j] = a = x2;
             else if (b === 0) B[j] = b = x2;
           }
+          if (a !== 0 && b !== 0) this.setMask(j);
         }
         const c1 = x1 === a ? 0 : x1 === b ? 1 : 9;
         const c2 = x2 === a ? 0 : x2 === b ? 1 : 9;
@@ -206,6 +257,18 @@ export class PedReader implements AsyncIterable<PedSample> {
     }
     this.nSamples++;
     return { sample, row, line: lb.lineNo };
+  }
+
+  /** Mask of SNP j from its letters, or the compare path when a letter is unknown or not indexed. */
+  private setMask(j: number): void {
+    const ia = this.letterOf.indexOf(this.a[j]!);
+    const ib = this.letterOf.indexOf(this.b[j]!);
+    if (ia < 0 || ib < 0) {
+      this.slow[j] = 1;
+      return;
+    }
+    this.slow[j] = 0;
+    this.mask[j] = (1 << ia) | (1 << (8 + ib));
   }
 
   private mismatch(j: number, x1: number, x2: number, a: number, b: number): void {
