@@ -5,7 +5,17 @@
 // package's readBed) and are printed next to the kernel-only time. PLINK's times are wall-clock times
 // of the whole command (reading its files included), with --threads 2 like our worker pool.
 import { execFileSync, spawnSync } from "node:child_process";
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,7 +24,7 @@ import { sampleInfo } from "../src/formats/plink-fam";
 import { readBed, writePlinkBinary } from "../src/formats/plink-bed";
 import { bytesPerSample, type PackedMatrix } from "../src/pack";
 import { KernelPool } from "../src/parallel/pool";
-import { scoreGenotypesAsync, vanRadenGAsync } from "../src/parallel/kernels";
+import { scoreGenotypesAsync, summarizeGenotypesAsync, vanRadenGAsync } from "../src/parallel/kernels";
 import { SnpPanel } from "../src/panel";
 import { scoreGenotypes } from "../src/score/score";
 import { bAlleleFrequencies, sampleCallRates, snpCallRates, summarizeGenotypes } from "../src/stats/frequencies";
@@ -81,7 +91,15 @@ function subset(src: PackedMatrix, n: number, m: number): PackedMatrix {
 const snpName = (j: number) => `s${j}`;
 
 function writeFileset(prefix: string, mat: PackedMatrix): void {
-  const panel = new SnpPanel(Array.from({ length: mat.nSnps }, (_, j) => ({ name: snpName(j), chrom: String(1 + Math.floor(j / 2100)), position: 1000 + (j % 2100) * 1000, a: "A", b: "G" })));
+  const panel = new SnpPanel(
+    Array.from({ length: mat.nSnps }, (_, j) => ({
+      name: snpName(j),
+      chrom: String(1 + Math.floor(j / 2100)),
+      position: 1000 + (j % 2100) * 1000,
+      a: "A",
+      b: "G",
+    })),
+  );
   const samples = Array.from({ length: mat.nSamples }, (_, i) => sampleInfo(`a${i}`));
   const files = writePlinkBinary(panel, samples, mat);
   const fd = openSync(`${prefix}.bed`, "w");
@@ -150,16 +168,21 @@ async function child(task: string): Promise<ChildResult> {
   let readMs: number;
   let kernelMs: number;
   let note: string;
-  if (task === "freq") {
+  if (task === "freq" || task === "freq1") {
     const mat = await readFileset(MAIN.name, MAIN.n, MAIN.m);
     readMs = performance.now() - t0;
     const t1 = performance.now();
-    const s = summarizeGenotypes(mat);
+    let s;
+    if (task === "freq") {
+      const pool = new KernelPool(2);
+      s = await summarizeGenotypesAsync(mat, { pool });
+      await pool.close();
+    } else s = summarizeGenotypes(mat);
     const p = bAlleleFrequencies(s.snps);
     snpCallRates(s.snps);
     sampleCallRates(s.samples);
     kernelMs = performance.now() - t1;
-    note = `mean p ${(p.reduce((a, b) => a + b, 0) / p.length).toFixed(4)}`;
+    note = `${task === "freq" ? "2 workers" : "1 thread"}; mean p ${(p.reduce((a, b) => a + b, 0) / p.length).toFixed(4)}`;
   } else if (task === "score" || task === "score1") {
     const mat = await readFileset(MAIN.name, MAIN.n, MAIN.m);
     const { p, effects } = readScoreInputs();
@@ -213,7 +236,10 @@ async function child(task: string): Promise<ChildResult> {
 
 function runChild(task: string): ChildResult {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, [...process.execArgv, self, "--child", task], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [...process.execArgv, self, "--child", task], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`child ${task} failed: ${r.stderr}`);
   const line = r.stdout.trim().split("\n").pop()!;
   return JSON.parse(line) as ChildResult;
@@ -244,16 +270,36 @@ async function main(): Promise<void> {
   const s = (ms: number) => (ms / 1000).toFixed(2);
   const add = (label: string, plinkMs: number | undefined, ours: ChildResult) => {
     const total = ours.readMs + ours.kernelMs;
-    rows.push([label, plinkMs === undefined ? "-" : s(plinkMs), s(ours.readMs), s(ours.kernelMs), s(total), plinkMs === undefined ? "-" : (total / plinkMs).toFixed(2) + "x", ours.peakRssMb.toFixed(0), ours.note ?? ""]);
+    rows.push([
+      label,
+      plinkMs === undefined ? "-" : s(plinkMs),
+      s(ours.readMs),
+      s(ours.kernelMs),
+      s(total),
+      plinkMs === undefined ? "-" : (total / plinkMs).toFixed(2) + "x",
+      ours.peakRssMb.toFixed(0),
+      ours.note ?? "",
+    ]);
   };
 
   const freqPlink = timePlink(["--bfile", b(MAIN.name), "--freq", "--missing"]);
   add(`freq+missing ${MAIN.n}x${MAIN.m}`, freqPlink, runChild("freq"));
+  add(`freq+missing ${MAIN.n}x${MAIN.m} (1 thread)`, freqPlink, runChild("freq1"));
   const scorePlink = timePlink([
-    "--bfile", b(MAIN.name),
-    "--read-freq", b(`${MAIN.name}.afreq`),
-    "--score", b(`${MAIN.name}.weights`), "1", "2", "header-read", "center", "no-mean-imputation", "cols=+scoresums",
-    "--score-col-nums", `3-${2 + TRAITS}`,
+    "--bfile",
+    b(MAIN.name),
+    "--read-freq",
+    b(`${MAIN.name}.afreq`),
+    "--score",
+    b(`${MAIN.name}.weights`),
+    "1",
+    "2",
+    "header-read",
+    "center",
+    "no-mean-imputation",
+    "cols=+scoresums",
+    "--score-col-nums",
+    `3-${2 + TRAITS}`,
   ]);
   add(`score ${TRAITS} traits ${MAIN.n}x${MAIN.m}`, scorePlink, runChild("score"));
   add(`score ${TRAITS} traits ${MAIN.n}x${MAIN.m} (1 thread)`, scorePlink, runChild("score1"));
@@ -263,7 +309,8 @@ async function main(): Promise<void> {
 
   const header = ["task", "plink2 s", "ours read s", "ours kernel s", "ours total s", "ratio", "peak RSS MB", "notes"];
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k]!.length)));
-  const fmt = (r: string[]) => r.map((c, k) => (k === 0 || k === 7 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join("  ");
+  const fmt = (r: string[]) =>
+    r.map((c, k) => (k === 0 || k === 7 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join("  ");
   console.log("\nKernel benchmarks (2 cores; plink2 --threads 2; ratio = ours total / plink2, lower is better)");
   console.log(fmt(header));
   console.log(widths.map((w) => "-".repeat(w)).join("  "));

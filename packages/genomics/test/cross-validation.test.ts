@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { assignFolds, chooseHeritability, correlationAndSlope, crossValidateSnpBlup } from "../src/blup/cross-validation";
+import {
+  assignFolds,
+  chooseHeritability,
+  correlationAndSlope,
+  crossValidateSnpBlup,
+} from "../src/blup/cross-validation";
 import { trainSnpBlup } from "../src/blup/snpblup";
 import { approximateReliability, daetwylerReliability, effectiveLoci } from "../src/score/reliability";
 import { simulatePopulation } from "../src/simulate/population";

@@ -32,7 +32,19 @@ describe("VanRaden G", () => {
     const prefix = `${dir}/d`;
     writePlinkFileset(prefix, m);
     writeAfreq(`${prefix}.afreq`, p);
-    runPlink(PLINK2, ["--bfile", prefix, "--read-freq", `${prefix}.afreq`, "--make-rel", "cov", "meanimpute", "square", "bin", "--out", prefix]);
+    runPlink(PLINK2, [
+      "--bfile",
+      prefix,
+      "--read-freq",
+      `${prefix}.afreq`,
+      "--make-rel",
+      "cov",
+      "meanimpute",
+      "square",
+      "bin",
+      "--out",
+      prefix,
+    ]);
     const buf = readFileSync(`${prefix}.rel.bin`);
     const rel = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
     expect(rel.length).toBe(n * n);
@@ -48,7 +60,13 @@ describe("VanRaden G", () => {
   });
 
   it("equals a dense computation with missing genotypes, a SNP mask and supplied frequencies; symmetric", () => {
-    const { m } = randomGenotypes({ nSamples: 37, nSnps: 301, seed: 4, missingRate: 0.1, monomorphic: new Set([0, 5]) });
+    const { m } = randomGenotypes({
+      nSamples: 37,
+      nSnps: 301,
+      seed: 4,
+      missingRate: 0.1,
+      monomorphic: new Set([0, 5]),
+    });
     const p = alleleFrequencies(m).map((q, j) => (j % 7 === 0 ? 0.5 : q)) as Float64Array; // some supplied
     const mask = Uint8Array.from({ length: 301 }, (_, j) => (j % 11 === 3 ? 0 : 1));
     const G = vanRadenG(m, { p, snpMask: mask });
@@ -72,6 +90,7 @@ describe("VanRaden G", () => {
     const cross = vanRadenCrossG(cows, sires);
     expect(cross.nRows).toBe(23);
     expect(cross.nCols).toBe(7);
-    for (let i = 0; i < 23; i++) for (let k = 0; k < 7; k++) expect(Math.abs(cross.g[i * 7 + k]! - all.g[i * 30 + 23 + k]!)).toBeLessThan(1e-12);
+    for (let i = 0; i < 23; i++)
+      for (let k = 0; k < 7; k++) expect(Math.abs(cross.g[i * 7 + k]! - all.g[i * 30 + 23 + k]!)).toBeLessThan(1e-12);
   });
 });

@@ -1,14 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { vanRadenGAsync, scoreGenotypesAsync } from "../src/parallel/kernels";
+import { scoreGenotypesAsync, summarizeGenotypesAsync, vanRadenGAsync } from "../src/parallel/kernels";
 import { KernelPool } from "../src/parallel/pool";
 import { balancedTileRanges, vanRadenG } from "../src/relationship/grm";
 import { scoreGenotypes } from "../src/score/score";
-import { alleleFrequencies } from "../src/stats/frequencies";
+import { alleleFrequencies, summarizeGenotypes } from "../src/stats/frequencies";
 import { randomGenotypes } from "./support/random";
 
 describe("worker-thread kernels", () => {
   it("balanced tile ranges cover every tile row once", () => {
-    for (const [n, k] of [[1, 2], [7, 2], [500, 2], [500, 3], [3, 5]] as const) {
+    for (const [n, k] of [
+      [1, 2],
+      [7, 2],
+      [500, 2],
+      [500, 3],
+      [3, 5],
+    ] as const) {
       const r = balancedTileRanges(n, k);
       expect(r[0]![0]).toBe(0);
       expect(r[r.length - 1]![1]).toBe(n);
@@ -16,17 +22,33 @@ describe("worker-thread kernels", () => {
     }
   });
 
-  it("G and scores on a 2-worker pool (worker entry loaded through tsx) equal the in-thread results", async () => {
+  it("G, scores and genotype counts on a 2-worker pool (worker entry loaded through tsx) equal the in-thread results", async () => {
     const { m } = randomGenotypes({ nSamples: 157, nSnps: 2001, seed: 12, missingRate: 0.02 });
     const pool = new KernelPool(2);
     try {
-      const [gw, sw] = await Promise.all([
+      const [gw, sw, sum] = await Promise.all([
         vanRadenGAsync(m, { pool }),
-        scoreGenotypesAsync(m, alleleFrequencies(m), [new Float64Array(2001).fill(0.1), new Float64Array(2001).fill(-0.2)], { pool, intercepts: [1, 2] }),
+        scoreGenotypesAsync(
+          m,
+          alleleFrequencies(m),
+          [new Float64Array(2001).fill(0.1), new Float64Array(2001).fill(-0.2)],
+          { pool, intercepts: [1, 2] },
+        ),
+        summarizeGenotypesAsync(m, { pool }),
       ]);
+      const ref = summarizeGenotypes(m);
+      for (const f of ["hom0", "het", "hom2", "missing"] as const)
+        expect(Array.from(sum.snps[f])).toEqual(Array.from(ref.snps[f]));
+      expect(Array.from(sum.samples.missing)).toEqual(Array.from(ref.samples.missing));
+      expect(Array.from(sum.samples.het)).toEqual(Array.from(ref.samples.het));
       const g = vanRadenG(m);
       expect(Array.from(gw.g)).toEqual(Array.from(g.g));
-      const s = scoreGenotypes(m, alleleFrequencies(m), [new Float64Array(2001).fill(0.1), new Float64Array(2001).fill(-0.2)], { intercepts: [1, 2] });
+      const s = scoreGenotypes(
+        m,
+        alleleFrequencies(m),
+        [new Float64Array(2001).fill(0.1), new Float64Array(2001).fill(-0.2)],
+        { intercepts: [1, 2] },
+      );
       expect(Array.from(sw)).toEqual(Array.from(s));
     } finally {
       await pool.close();

@@ -47,10 +47,19 @@ describe("opposing-homozygote kernel", () => {
 });
 
 describe("parentage on a simulated pedigree with planted wrong parents", () => {
-  const pop = simulatePopulation({ seed: 42, nAnimals: 800, nSnps: 3000, nGenerations: 4, wrongParentRate: 0.06, missingRate: 0.005 });
+  const pop = simulatePopulation({
+    seed: 42,
+    nAnimals: 800,
+    nSnps: 3000,
+    nGenerations: 4,
+    wrongParentRate: 0.06,
+    missingRate: 0.005,
+  });
   const m = pop.genotypes;
   const row = new Map(pop.animals.map((a, i) => [a.id, i]));
-  const birth = pop.animals.map((a, i) => new Date(Date.UTC(2015, 0, 1) + (a.generation * 900 + (i % 90)) * 86_400_000));
+  const birth = pop.animals.map(
+    (a, i) => new Date(Date.UTC(2015, 0, 1) + (a.generation * 900 + (i % 90)) * 86_400_000),
+  );
   const pairs: { offspring: number; parent: number; wrong: boolean }[] = [];
   const wrong = new Set(pop.wrongParents.map((w) => `${w.animal}/${w.parent}`));
   pop.animals.forEach((a, i) => {
@@ -85,11 +94,17 @@ describe("parentage on a simulated pedigree with planted wrong parents", () => {
       if (pairs[k]!.wrong) expect(c.status === "excluded" || c.status === "doubtful").toBe(true);
       else expect(c.status).toBe("verified");
     });
-    expect(checks.filter((c, k) => pairs[k]!.wrong && c.status === "excluded").length).toBeGreaterThan(pop.wrongParents.length * 0.8);
+    expect(checks.filter((c, k) => pairs[k]!.wrong && c.status === "excluded").length).toBeGreaterThan(
+      pop.wrongParents.length * 0.8,
+    );
   });
 
   it("discovery finds the true parent of every animal with a wrong recorded parent", () => {
-    const candidates: ParentCandidate[] = pop.animals.map((a, i) => ({ row: i, sex: a.sex === 1 ? "male" : "female", birthDate: birth[i]! }));
+    const candidates: ParentCandidate[] = pop.animals.map((a, i) => ({
+      row: i,
+      sex: a.sex === 1 ? "male" : "female",
+      birthDate: birth[i]!,
+    }));
     for (const w of pop.wrongParents) {
       const child = row.get(w.animal)!;
       const res = discoverParents(m, child, birth[child]!, m, candidates, { mode: "chip", parent: w.parent });

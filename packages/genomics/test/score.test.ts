@@ -2,7 +2,17 @@ import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { scoreGenotypes } from "../src/score/score";
 import { alleleFrequencies } from "../src/stats/frequencies";
-import { ALLELE_B, column, PLINK2, readTable, runPlink, snpId, tempDir, writeAfreq, writePlinkFileset } from "./support/plink";
+import {
+  ALLELE_B,
+  column,
+  PLINK2,
+  readTable,
+  runPlink,
+  snpId,
+  tempDir,
+  writeAfreq,
+  writePlinkFileset,
+} from "./support/plink";
 import { denseCounts, normal, randomGenotypes, rng } from "./support/random";
 
 describe("multi-trait scoring", () => {
@@ -36,20 +46,33 @@ describe("multi-trait scoring", () => {
     writePlinkFileset(prefix, m);
     writeAfreq(`${prefix}.afreq`, p);
     const lines = [`ID\tALLELE\t${effects.map((_, t) => `T${t}`).join("\t")}`];
-    for (let j = 0; j < nSnps; j++) lines.push(`${snpId(j)}\t${ALLELE_B}\t${effects.map((e) => e[j]!.toPrecision(17)).join("\t")}`);
+    for (let j = 0; j < nSnps; j++)
+      lines.push(`${snpId(j)}\t${ALLELE_B}\t${effects.map((e) => e[j]!.toPrecision(17)).join("\t")}`);
     writeFileSync(`${prefix}.weights`, lines.join("\n") + "\n");
     runPlink(PLINK2, [
-      "--bfile", prefix,
-      "--read-freq", `${prefix}.afreq`,
-      "--score", `${prefix}.weights`, "1", "2", "header-read", "center", "no-mean-imputation", "cols=+scoresums",
-      "--score-col-nums", `3-${2 + k}`,
-      "--out", prefix,
+      "--bfile",
+      prefix,
+      "--read-freq",
+      `${prefix}.afreq`,
+      "--score",
+      `${prefix}.weights`,
+      "1",
+      "2",
+      "header-read",
+      "center",
+      "no-mean-imputation",
+      "cols=+scoresums",
+      "--score-col-nums",
+      `3-${2 + k}`,
+      "--out",
+      prefix,
     ]);
     const t = readTable(`${prefix}.sscore`);
     for (let tr = 0; tr < k; tr++) {
       const sums = column(t, `T${tr}_SUM`).map(Number);
       expect(sums.length).toBe(nSamples);
-      for (let i = 0; i < nSamples; i++) expect(Math.abs(scores[i * k + tr]! - intercepts[tr]! - sums[i]!)).toBeLessThan(1e-6);
+      for (let i = 0; i < nSamples; i++)
+        expect(Math.abs(scores[i * k + tr]! - intercepts[tr]! - sums[i]!)).toBeLessThan(1e-6);
     }
   });
 

@@ -68,7 +68,9 @@ describe("SNP-BLUP on packed genotypes", () => {
     const lambda = ((1 - h2) / h2) * sum2pq;
     expect(res.lambda).toBeCloseTo(lambda, 6);
     const d = used.length + 1;
-    const X = rows.map((i) => Float64Array.from([1, ...used.map((j) => (Number.isNaN(dense[i]![j]!) ? 0 : dense[i]![j]! - 2 * p[j]!))]));
+    const X = rows.map((i) =>
+      Float64Array.from([1, ...used.map((j) => (Number.isNaN(dense[i]![j]!) ? 0 : dense[i]![j]! - 2 * p[j]!))]),
+    );
     const A = new Float64Array(d * d);
     const b = new Float64Array(d);
     X.forEach((x, r) => {

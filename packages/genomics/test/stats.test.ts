@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { bAlleleFrequencies, sampleCallRates, sampleHeterozygosity, snpCallRates, summarizeGenotypes } from "../src/stats/frequencies";
+import {
+  bAlleleFrequencies,
+  sampleCallRates,
+  sampleHeterozygosity,
+  snpCallRates,
+  summarizeGenotypes,
+} from "../src/stats/frequencies";
 import { hweExactP } from "../src/stats/hwe";
 import { runQc } from "../src/stats/qc";
 import { column, PLINK2, readTable, runPlink, tempDir, writePlinkFileset } from "./support/plink";
@@ -85,7 +91,15 @@ describe("HWE exact test", () => {
         for (let i = 2; i <= k; i++) s += Math.log(i);
         return s;
       };
-      const lp = (h: number) => lf(n) - lf(h) - lf((nRare - h) / 2) - lf(n - h - (nRare - h) / 2) + h * Math.log(2) + lf(nRare) + lf(2 * n - nRare) - lf(2 * n);
+      const lp = (h: number) =>
+        lf(n) -
+        lf(h) -
+        lf((nRare - h) / 2) -
+        lf(n - h - (nRare - h) / 2) +
+        h * Math.log(2) +
+        lf(nRare) +
+        lf(2 * n - nRare) -
+        lf(2 * n);
       const obs = lp(hets);
       let tail = 0;
       for (let h = nRare % 2; h <= nRare; h += 2) if (lp(h) <= obs + 1e-9) tail += Math.exp(lp(h));

@@ -49,7 +49,10 @@ export interface CrossValidationResult {
 }
 
 /** Pearson correlation and slope of y on x. */
-export function correlationAndSlope(x: ArrayLike<number>, y: ArrayLike<number>): { correlation: number; slope: number } {
+export function correlationAndSlope(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+): { correlation: number; slope: number } {
   const n = x.length;
   let mx = 0;
   let my = 0;
@@ -96,7 +99,11 @@ export function assignFolds(n: number, k: number, seed: number): Int32Array {
   return fold;
 }
 
-export function crossValidateSnpBlup(m: PackedMatrix, y: ArrayLike<number>, options: CrossValidationOptions): CrossValidationResult {
+export function crossValidateSnpBlup(
+  m: PackedMatrix,
+  y: ArrayLike<number>,
+  options: CrossValidationOptions,
+): CrossValidationResult {
   const k = options.folds ?? 5;
   const p = options.p ?? alleleFrequencies(m);
   const truth = options.truth ?? y;
@@ -112,12 +119,27 @@ export function crossValidateSnpBlup(m: PackedMatrix, y: ArrayLike<number>, opti
   for (let f = 0; f < k; f++) {
     const train = Int32Array.from(animals.filter((_, r) => fold[r] !== f));
     const valid = Int32Array.from(animals.filter((_, r) => fold[r] === f));
-    const model = trainSnpBlup(m, y, { h2: options.h2, p, snpMask: options.snpMask, rows: train, tolerance: options.tolerance, maxIterations: options.maxIterations });
+    const model = trainSnpBlup(m, y, {
+      h2: options.h2,
+      p,
+      snpMask: options.snpMask,
+      rows: train,
+      tolerance: options.tolerance,
+      maxIterations: options.maxIterations,
+    });
     const gebv = scoreGenotypes(m, model.p, [model.effects], { intercepts: [model.intercept], rows: valid });
     valid.forEach((i, r) => (predicted[i] = gebv[r]!));
     const obs = Float64Array.from(valid, (i) => truth[i]!);
     const { correlation, slope } = correlationAndSlope(gebv, obs);
-    folds.push({ fold: f, nTraining: train.length, nValidation: valid.length, correlation, slope, iterations: model.iterations, converged: model.converged });
+    folds.push({
+      fold: f,
+      nTraining: train.length,
+      nValidation: valid.length,
+      correlation,
+      slope,
+      iterations: model.iterations,
+      converged: model.converged,
+    });
   }
   const pred = Float64Array.from(animals, (i) => predicted[i]!);
   const obs = Float64Array.from(animals, (i) => truth[i]!);
@@ -139,7 +161,12 @@ export interface HeritabilitySelection {
 }
 
 /** Chooses h2 among candidates by k-fold cross-validated predictive correlation (same folds for all). */
-export function chooseHeritability(m: PackedMatrix, y: ArrayLike<number>, candidates: readonly number[], options: Omit<CrossValidationOptions, "h2"> = {}): HeritabilitySelection {
+export function chooseHeritability(
+  m: PackedMatrix,
+  y: ArrayLike<number>,
+  candidates: readonly number[],
+  options: Omit<CrossValidationOptions, "h2"> = {},
+): HeritabilitySelection {
   if (candidates.length === 0) throw new RangeError("no heritability candidates");
   const p = options.p ?? alleleFrequencies(m);
   const results = candidates.map((h2) => crossValidateSnpBlup(m, y, { ...options, p, h2 }));

@@ -31,14 +31,16 @@ export class CentredGenotypeOperator {
     snpMask?: Uint8Array,
   ) {
     if (p.length !== m.nSnps) throw new RangeError(`${p.length} allele frequencies for ${m.nSnps} SNPs`);
-    if (snpMask && snpMask.length !== m.nSnps) throw new RangeError(`SNP mask has ${snpMask.length} entries for ${m.nSnps} SNPs`);
+    if (snpMask && snpMask.length !== m.nSnps)
+      throw new RangeError(`SNP mask has ${snpMask.length} entries for ${m.nSnps} SNPs`);
     this.nSnps = m.nSnps;
     this.stride = bytesPerSample(m.nSnps);
     this.nRows = rows ? rows.length : m.nSamples;
     this.rowStart = new Float64Array(this.nRows);
     for (let r = 0; r < this.nRows; r++) {
       const i = rows ? rows[r]! : r;
-      if (!Number.isInteger(i) || i < 0 || i >= m.nSamples) throw new RangeError(`row ${i} outside 0..${m.nSamples - 1}`);
+      if (!Number.isInteger(i) || i < 0 || i >= m.nSamples)
+        throw new RangeError(`row ${i} outside 0..${m.nSamples - 1}`);
       this.rowStart[r] = i * this.stride;
     }
     this.codeValues = new Float64Array(m.nSnps * 4);
@@ -63,9 +65,11 @@ export class CentredGenotypeOperator {
         const base = (c - c0) * 256;
         const k0 = j * 4;
         for (let hiN = 0; hiN < 16; hiN++) {
-          const hiVal = (j + 2 < nSnps ? cv[k0 + 8 + (hiN & 3)]! * w2 : 0) + (j + 3 < nSnps ? cv[k0 + 12 + (hiN >>> 2)]! * w3 : 0);
+          const hiVal =
+            (j + 2 < nSnps ? cv[k0 + 8 + (hiN & 3)]! * w2 : 0) + (j + 3 < nSnps ? cv[k0 + 12 + (hiN >>> 2)]! * w3 : 0);
           for (let loN = 0; loN < 16; loN++) {
-            table[base + (hiN << 4) + loN] = hiVal + (j < nSnps ? cv[k0 + (loN & 3)]! * w0 : 0) + (j + 1 < nSnps ? cv[k0 + 4 + (loN >>> 2)]! * w1 : 0);
+            table[base + (hiN << 4) + loN] =
+              hiVal + (j < nSnps ? cv[k0 + (loN & 3)]! * w0 : 0) + (j + 1 < nSnps ? cv[k0 + 4 + (loN >>> 2)]! * w1 : 0);
           }
         }
       }

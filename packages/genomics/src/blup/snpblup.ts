@@ -65,11 +65,13 @@ export function modelSnps(p: Float64Array, mask?: Uint8Array): Uint8Array {
 }
 
 export function trainSnpBlup(m: PackedMatrix, y: ArrayLike<number>, options: SnpBlupOptions): SnpBlupResult {
-  if (y.length !== m.nSamples) throw new RangeError(`${y.length} phenotypes for ${m.nSamples} animals (index y by animal, select with rows)`);
+  if (y.length !== m.nSamples)
+    throw new RangeError(`${y.length} phenotypes for ${m.nSamples} animals (index y by animal, select with rows)`);
   let rows: ArrayLike<number>;
   if (options.rows) {
     rows = options.rows;
-    for (let r = 0; r < rows.length; r++) if (!Number.isFinite(y[rows[r]!]!)) throw new RangeError(`training animal ${rows[r]} has no phenotype`);
+    for (let r = 0; r < rows.length; r++)
+      if (!Number.isFinite(y[rows[r]!]!)) throw new RangeError(`training animal ${rows[r]} has no phenotype`);
   } else {
     const sel: number[] = [];
     for (let i = 0; i < m.nSamples; i++) if (Number.isFinite(y[i]!)) sel.push(i);

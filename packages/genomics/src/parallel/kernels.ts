@@ -1,7 +1,15 @@
 // Worker-thread versions of the heavy kernels: same results as the in-thread functions, computed on a
 // KernelPool with the packed genotypes shared (SharedArrayBuffer) rather than copied per worker.
 import { bytesPerSample, type PackedMatrix } from "../pack";
-import { balancedTileRanges, finishSymmetric, grmSnps, pooledFrequencies, type Grm, type GrmOptions } from "../relationship/grm";
+import {
+  balancedTileRanges,
+  finishSymmetric,
+  grmSnps,
+  pooledFrequencies,
+  type Grm,
+  type GrmOptions,
+} from "../relationship/grm";
+import type { GenotypeSummary } from "../stats/frequencies";
 import { KernelPool, toShared } from "./pool";
 
 async function withPool<T>(pool: KernelPool | undefined, f: (pool: KernelPool) => Promise<T>): Promise<T> {
@@ -26,9 +34,18 @@ export async function vanRadenGAsync(m: PackedMatrix, options: GrmOptions & { po
   const n = m.nSamples;
   return withPool(options.pool, async (pool) => {
     const out = new SharedArrayBuffer(n * n * 8);
-    const base = { nSamples: n, nSnps: m.nSnps, genotypes: sharedGenotypes(m), p: toShared(p), out, snps: toShared(snps) };
+    const base = {
+      nSamples: n,
+      nSnps: m.nSnps,
+      genotypes: sharedGenotypes(m),
+      p: toShared(p),
+      out,
+      snps: toShared(snps),
+    };
     const ranges = balancedTileRanges((n + 3) >> 2, pool.size);
-    await Promise.all(ranges.map(([t0, t1]) => pool.run({ kind: "grm-rows", ...base, tileRowStart: t0, tileRowEnd: t1 })));
+    await Promise.all(
+      ranges.map(([t0, t1]) => pool.run({ kind: "grm-rows", ...base, tileRowStart: t0, tileRowEnd: t1 })),
+    );
     const g = new Float64Array(out);
     finishSymmetric(g, n, denominator);
     return { n, g, p, snpsUsed: snps.length, denominator };
@@ -45,11 +62,69 @@ export async function scoreGenotypesAsync(
   const k = effects.length;
   return withPool(options.pool, async (pool) => {
     const out = new SharedArrayBuffer(m.nSamples * k * 8);
-    const base = { nSamples: m.nSamples, nSnps: m.nSnps, genotypes: sharedGenotypes(m), p: toShared(p), out, effects: effects.map(toShared), intercepts: options.intercepts ?? new Array<number>(k).fill(0) };
+    const base = {
+      nSamples: m.nSamples,
+      nSnps: m.nSnps,
+      genotypes: sharedGenotypes(m),
+      p: toShared(p),
+      out,
+      effects: effects.map(toShared),
+      intercepts: options.intercepts ?? new Array<number>(k).fill(0),
+    };
     const chunk = Math.ceil(m.nSamples / pool.size);
     const jobs: Promise<void>[] = [];
-    for (let r0 = 0; r0 < m.nSamples; r0 += chunk) jobs.push(pool.run({ kind: "score-rows", ...base, rowStart: r0, rowEnd: Math.min(m.nSamples, r0 + chunk) }));
+    for (let r0 = 0; r0 < m.nSamples; r0 += chunk)
+      jobs.push(pool.run({ kind: "score-rows", ...base, rowStart: r0, rowEnd: Math.min(m.nSamples, r0 + chunk) }));
     await Promise.all(jobs);
     return new Float64Array(out);
+  });
+}
+
+/** summarizeGenotypes (per-SNP and per-animal counts) on worker threads, rows split between them. */
+export async function summarizeGenotypesAsync(
+  m: PackedMatrix,
+  options: { pool?: KernelPool } = {},
+): Promise<GenotypeSummary> {
+  const { nSamples, nSnps } = m;
+  return withPool(options.pool, async (pool) => {
+    const parts = Math.max(1, Math.min(pool.size, nSamples));
+    const chunk = Math.ceil(nSamples / parts);
+    const out = new SharedArrayBuffer(parts * 4 * nSnps * 4);
+    const samples = new SharedArrayBuffer(2 * nSamples * 4);
+    const genotypes = sharedGenotypes(m);
+    const jobs: Promise<void>[] = [];
+    for (let k = 0; k < parts; k++) {
+      const rowStart = k * chunk;
+      const rowEnd = Math.min(nSamples, rowStart + chunk);
+      if (rowStart >= rowEnd) break;
+      jobs.push(
+        pool.run({
+          kind: "summary-rows",
+          nSamples,
+          nSnps,
+          genotypes,
+          out,
+          samples,
+          rowStart,
+          rowEnd,
+          partOffset: k * 4 * nSnps,
+        }),
+      );
+    }
+    await Promise.all(jobs);
+    const all = new Uint32Array(out);
+    const sum = (field: number) => {
+      const r = new Uint32Array(nSnps);
+      for (let k = 0; k < jobs.length; k++) {
+        const base = k * 4 * nSnps + field * nSnps;
+        for (let j = 0; j < nSnps; j++) r[j]! += all[base + j]!;
+      }
+      return r;
+    };
+    const s = new Uint32Array(samples);
+    return {
+      snps: { nSnps, nSamples, hom0: sum(0), het: sum(1), hom2: sum(2), missing: sum(3) },
+      samples: { nSnps, missing: s.slice(0, nSamples), het: s.slice(nSamples) },
+    };
   });
 }

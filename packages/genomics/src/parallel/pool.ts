@@ -84,7 +84,8 @@ export class KernelPool {
 
 /** A SharedArrayBuffer copy of a typed array (or the array's own buffer when it already is one and fits exactly). */
 export function toShared(a: Uint8Array | Float64Array | Int32Array): SharedArrayBuffer {
-  if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return a.buffer;
+  if (a.buffer instanceof SharedArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength)
+    return a.buffer;
   const sab = new SharedArrayBuffer(a.byteLength);
   new Uint8Array(sab).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   return sab;

@@ -26,7 +26,19 @@ export interface ScoreRowsRequest extends Base {
   readonly rowEnd: number;
 }
 
-export type KernelRequest = GrmRowsRequest | ScoreRowsRequest;
-export type KernelRequestBody = Omit<GrmRowsRequest, "id"> | Omit<ScoreRowsRequest, "id">;
+export interface SummaryRowsRequest extends Omit<Base, "p"> {
+  readonly kind: "summary-rows";
+  readonly rowStart: number;
+  readonly rowEnd: number;
+  /** Uint32: this part's hom0, het, hom2, missing per SNP (4 x nSnps, at partOffset). */
+  readonly partOffset: number;
+  /** Uint32: per-sample missing and het counts (2 x nSamples). */
+  readonly samples: SharedArrayBuffer;
+}
 
-export type KernelResponse = { readonly id: number; readonly ok: true } | { readonly id: number; readonly ok: false; readonly error: string };
+export type KernelRequest = GrmRowsRequest | ScoreRowsRequest | SummaryRowsRequest;
+export type KernelRequestBody =
+  Omit<GrmRowsRequest, "id"> | Omit<ScoreRowsRequest, "id"> | Omit<SummaryRowsRequest, "id">;
+
+export type KernelResponse =
+  { readonly id: number; readonly ok: true } | { readonly id: number; readonly ok: false; readonly error: string };

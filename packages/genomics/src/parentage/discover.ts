@@ -52,9 +52,14 @@ export function discoverParents(
   candidates: readonly ParentCandidate[],
   options: DiscoveryOptions,
 ): DiscoveryResult {
-  if (pool.nSnps !== offspringMatrix.nSnps) throw new RangeError("parentage: offspring and candidates are on different panels");
+  if (pool.nSnps !== offspringMatrix.nSnps)
+    throw new RangeError("parentage: offspring and candidates are on different panels");
   const stride = bytesPerSample(pool.nSnps);
-  const query = maskedRow(offspringMatrix.data.subarray(offspringRow * stride, (offspringRow + 1) * stride), pool.nSnps, options.snpMask);
+  const query = maskedRow(
+    offspringMatrix.data.subarray(offspringRow * stride, (offspringRow + 1) * stride),
+    pool.nSnps,
+    options.snpMask,
+  );
   const wantSex: Sex = options.parent === "sire" ? "male" : "female";
   const minAge = (options.minParentAgeDays ?? 540) * DAY_MS;
   const maxAge = (options.maxParentAgeDays ?? Number.POSITIVE_INFINITY) * DAY_MS;
@@ -65,7 +70,8 @@ export function discoverParents(
     if (c.sex !== wantSex) continue;
     const age = born - c.birthDate.getTime();
     if (!(age >= minAge && age <= maxAge)) continue;
-    if (!Number.isInteger(c.row) || c.row < 0 || c.row >= pool.nSamples) throw new RangeError(`parentage: candidate row ${c.row} outside 0..${pool.nSamples - 1}`);
+    if (!Number.isInteger(c.row) || c.row < 0 || c.row >= pool.nSamples)
+      throw new RangeError(`parentage: candidate row ${c.row} outside 0..${pool.nSamples - 1}`);
     compared++;
     const { conflicts, common } = countOpposingHomozygotes(query, pool.data, c.row * stride);
     if (common === 0) continue;

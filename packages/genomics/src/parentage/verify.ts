@@ -48,7 +48,12 @@ export interface ParentageCheck {
   readonly status: ParentageStatus;
 }
 
-export function classifyParentage(conflicts: number, common: number, mode: ParentageMode, thresholds: Partial<ParentageThresholds> = {}): ParentageCheck {
+export function classifyParentage(
+  conflicts: number,
+  common: number,
+  mode: ParentageMode,
+  thresholds: Partial<ParentageThresholds> = {},
+): ParentageCheck {
   const t = { ...ICAR_PARENTAGE_THRESHOLDS, ...thresholds };
   const rate = common === 0 ? Number.NaN : conflicts / common;
   let status: ParentageStatus;
@@ -65,18 +70,29 @@ export function classifyParentage(conflicts: number, common: number, mode: Paren
 }
 
 /** Checks one recorded parent (rows of m) against an offspring. */
-export function verifyParent(m: PackedMatrix, offspring: number, parent: number, options: ParentageOptions): ParentageCheck {
+export function verifyParent(
+  m: PackedMatrix,
+  offspring: number,
+  parent: number,
+  options: ParentageOptions,
+): ParentageCheck {
   return verifyParents(m, [{ offspring, parent }], options)[0]!;
 }
 
 /** Checks many (offspring, recorded parent) pairs on one matrix. */
-export function verifyParents(m: PackedMatrix, pairs: readonly { offspring: number; parent: number }[], options: ParentageOptions): ParentageCheck[] {
+export function verifyParents(
+  m: PackedMatrix,
+  pairs: readonly { offspring: number; parent: number }[],
+  options: ParentageOptions,
+): ParentageCheck[] {
   const stride = bytesPerSample(m.nSnps);
   const out: ParentageCheck[] = [];
   let lastOffspring = -1;
   let query: Uint8Array = new Uint8Array(0);
   for (const { offspring, parent } of pairs) {
-    for (const i of [offspring, parent]) if (!Number.isInteger(i) || i < 0 || i >= m.nSamples) throw new RangeError(`parentage: row ${i} outside 0..${m.nSamples - 1}`);
+    for (const i of [offspring, parent])
+      if (!Number.isInteger(i) || i < 0 || i >= m.nSamples)
+        throw new RangeError(`parentage: row ${i} outside 0..${m.nSamples - 1}`);
     if (offspring !== lastOffspring) {
       query = maskedRow(m.data.subarray(offspring * stride, (offspring + 1) * stride), m.nSnps, options.snpMask);
       lastOffspring = offspring;

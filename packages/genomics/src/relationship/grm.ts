@@ -80,7 +80,14 @@ export function pooledFrequencies(...ms: PackedMatrix[]): Float64Array {
  * Decodes SNPs snps[s0 .. s0+len) of every animal into a centred panel: for animal i and SNP t of the
  * block, panel[(i >> 2) * len * 4 + t * 4 + (i & 3)]. Animals beyond n (padding to 4) are 0.
  */
-export function decodeCentredPanel(m: PackedMatrix, p: Float64Array, snps: Int32Array, s0: number, len: number, panel: Float64Array): void {
+export function decodeCentredPanel(
+  m: PackedMatrix,
+  p: Float64Array,
+  snps: Int32Array,
+  s0: number,
+  len: number,
+  panel: Float64Array,
+): void {
   const stride = bytesPerSample(m.nSnps);
   const data = m.data;
   const nPad = (m.nSamples + 3) & ~3;
@@ -125,10 +132,22 @@ export function accumulateTiles(
     const i0 = I * 4;
     for (let K = 0; K < kEnd; K++) {
       const bBase = K * span;
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let c00 = 0,
+        c01 = 0,
+        c02 = 0,
+        c03 = 0;
+      let c10 = 0,
+        c11 = 0,
+        c12 = 0,
+        c13 = 0;
+      let c20 = 0,
+        c21 = 0,
+        c22 = 0,
+        c23 = 0;
+      let c30 = 0,
+        c31 = 0,
+        c32 = 0,
+        c33 = 0;
       for (let t = 0; t < span; t += 4) {
         const a0 = a[aBase + t]!;
         const a1 = a[aBase + t + 1]!;
@@ -138,21 +157,45 @@ export function accumulateTiles(
         const b1 = b[bBase + t + 1]!;
         const b2 = b[bBase + t + 2]!;
         const b3 = b[bBase + t + 3]!;
-        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+        c00 += a0 * b0;
+        c01 += a0 * b1;
+        c02 += a0 * b2;
+        c03 += a0 * b3;
+        c10 += a1 * b0;
+        c11 += a1 * b1;
+        c12 += a1 * b2;
+        c13 += a1 * b3;
+        c20 += a2 * b0;
+        c21 += a2 * b1;
+        c22 += a2 * b2;
+        c23 += a2 * b3;
+        c30 += a3 * b0;
+        c31 += a3 * b1;
+        c32 += a3 * b2;
+        c33 += a3 * b3;
       }
       const k0 = K * 4;
       if (i0 + 3 < nA && k0 + 3 < nB) {
         let o = i0 * ldAcc + k0;
-        acc[o]! += c00; acc[o + 1]! += c01; acc[o + 2]! += c02; acc[o + 3]! += c03;
+        acc[o]! += c00;
+        acc[o + 1]! += c01;
+        acc[o + 2]! += c02;
+        acc[o + 3]! += c03;
         o += ldAcc;
-        acc[o]! += c10; acc[o + 1]! += c11; acc[o + 2]! += c12; acc[o + 3]! += c13;
+        acc[o]! += c10;
+        acc[o + 1]! += c11;
+        acc[o + 2]! += c12;
+        acc[o + 3]! += c13;
         o += ldAcc;
-        acc[o]! += c20; acc[o + 1]! += c21; acc[o + 2]! += c22; acc[o + 3]! += c23;
+        acc[o]! += c20;
+        acc[o + 1]! += c21;
+        acc[o + 2]! += c22;
+        acc[o + 3]! += c23;
         o += ldAcc;
-        acc[o]! += c30; acc[o + 1]! += c31; acc[o + 2]! += c32; acc[o + 3]! += c33;
+        acc[o]! += c30;
+        acc[o + 1]! += c31;
+        acc[o + 2]! += c32;
+        acc[o + 3]! += c33;
         continue;
       }
       const cs = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
@@ -175,7 +218,14 @@ export function accumulateTiles(
  * Only the animals up to the last row of the range are decoded. Shared by the in-thread and the
  * worker-thread paths.
  */
-export function grmTileRows(m: PackedMatrix, p: Float64Array, snps: Int32Array, acc: Float64Array, tileRowStart: number, tileRowEnd: number): void {
+export function grmTileRows(
+  m: PackedMatrix,
+  p: Float64Array,
+  snps: Int32Array,
+  acc: Float64Array,
+  tileRowStart: number,
+  tileRowEnd: number,
+): void {
   const n = m.nSamples;
   const nUsed = Math.min(n, tileRowEnd * 4);
   const view: PackedMatrix = { nSamples: nUsed, nSnps: m.nSnps, data: m.data };

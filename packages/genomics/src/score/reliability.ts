@@ -47,7 +47,11 @@ export interface ReliabilityOptions {
 }
 
 /** Per-animal approximate reliability (see the file comment). NaN for an animal with no informative genotype. */
-export function approximateReliability(m: PackedMatrix, model: ReliabilityModel, options: ReliabilityOptions = {}): Float64Array {
+export function approximateReliability(
+  m: PackedMatrix,
+  model: ReliabilityModel,
+  options: ReliabilityOptions = {},
+): Float64Array {
   let nUsed = 0;
   for (let j = 0; j < model.snpMask.length; j++) if (model.snpMask[j]) nUsed++;
   const mEff = options.mEff ?? effectiveLoci();

@@ -37,21 +37,28 @@ function validate(m: PackedMatrix, p: ArrayLike<number>, effects: readonly Array
   effects.forEach((e, t) => {
     if (e.length !== m.nSnps) throw new RangeError(`score: trait ${t} has ${e.length} effects for ${m.nSnps} SNPs`);
   });
-  if (m.data.length < m.nSamples * bytesPerSample(m.nSnps)) throw new RangeError("score: packed data shorter than nSamples rows");
+  if (m.data.length < m.nSamples * bytesPerSample(m.nSnps))
+    throw new RangeError("score: packed data shorter than nSamples rows");
 }
 
 /**
  * Scores every animal (or `rows`) for k traits. Returns a row-major n x k Float64Array
  * (out[r * k + t] = GEBV of animal r for trait t).
  */
-export function scoreGenotypes(m: PackedMatrix, p: ArrayLike<number>, effects: readonly ArrayLike<number>[], options: ScoreOptions = {}): Float64Array {
+export function scoreGenotypes(
+  m: PackedMatrix,
+  p: ArrayLike<number>,
+  effects: readonly ArrayLike<number>[],
+  options: ScoreOptions = {},
+): Float64Array {
   validate(m, p, effects);
   const k = effects.length;
   const rows = options.rows;
   const nRows = rows ? rows.length : m.nSamples;
   const out = new Float64Array(nRows * k);
   if (options.intercepts) {
-    if (options.intercepts.length !== k) throw new RangeError(`score: ${options.intercepts.length} intercepts for ${k} traits`);
+    if (options.intercepts.length !== k)
+      throw new RangeError(`score: ${options.intercepts.length} intercepts for ${k} traits`);
     for (let r = 0; r < nRows; r++) for (let t = 0; t < k; t++) out[r * k + t] = options.intercepts[t]!;
   }
   const stride = bytesPerSample(m.nSnps);

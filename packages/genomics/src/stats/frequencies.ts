@@ -51,11 +51,13 @@ const SAMPLE_LUT = (() => {
 })();
 
 function checkRows(m: PackedMatrix, rows: ArrayLike<number> | undefined): void {
-  if (m.data.length < m.nSamples * bytesPerSample(m.nSnps)) throw new RangeError("packed matrix data is shorter than nSamples rows");
+  if (m.data.length < m.nSamples * bytesPerSample(m.nSnps))
+    throw new RangeError("packed matrix data is shorter than nSamples rows");
   if (!rows) return;
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r]!;
-    if (!Number.isInteger(i) || i < 0 || i >= m.nSamples) throw new RangeError(`row ${i} is outside 0..${m.nSamples - 1}`);
+    if (!Number.isInteger(i) || i < 0 || i >= m.nSamples)
+      throw new RangeError(`row ${i} is outside 0..${m.nSamples - 1}`);
   }
 }
 

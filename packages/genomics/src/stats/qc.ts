@@ -11,7 +11,15 @@
 //  4. SNPs used for relationships additionally need MAF >= minMafForRelationships (0.05).
 // Sample call rate is over all SNPs of the panel, as a lab reports it.
 import type { PackedMatrix } from "../pack";
-import { bAlleleFrequencies, minorAlleleFrequencies, sampleCallRates, sampleHeterozygosity, snpCallRates, summarizeGenotypes, type SnpGenotypeCounts } from "./frequencies";
+import {
+  bAlleleFrequencies,
+  minorAlleleFrequencies,
+  sampleCallRates,
+  sampleHeterozygosity,
+  snpCallRates,
+  summarizeGenotypes,
+  type SnpGenotypeCounts,
+} from "./frequencies";
 import { hweExactPValues } from "./hwe";
 
 /** Where a marker of the chip sits, in the column order of the packed matrix (SnpPanel markers fit). */
@@ -75,7 +83,10 @@ export interface QcResult {
 }
 
 /** Flags SNPs sharing chromosome + position; returns the flags and, per group, the index kept. */
-export function duplicatePositions(panel: readonly MarkerPosition[], callRate?: Float64Array): { flagged: Uint8Array; dropped: Uint8Array } {
+export function duplicatePositions(
+  panel: readonly MarkerPosition[],
+  callRate?: Float64Array,
+): { flagged: Uint8Array; dropped: Uint8Array } {
   const flagged = new Uint8Array(panel.length);
   const dropped = new Uint8Array(panel.length);
   const groups = new Map<string, number[]>();
@@ -99,7 +110,8 @@ export function duplicatePositions(panel: readonly MarkerPosition[], callRate?: 
 
 export function runQc(m: PackedMatrix, panel?: readonly MarkerPosition[], options: QcOptions = {}): QcResult {
   const o = { ...DEFAULT_QC_OPTIONS, ...options };
-  if (panel && panel.length !== m.nSnps) throw new RangeError(`panel has ${panel.length} markers, matrix has ${m.nSnps} SNPs`);
+  if (panel && panel.length !== m.nSnps)
+    throw new RangeError(`panel has ${panel.length} markers, matrix has ${m.nSnps} SNPs`);
   const first = summarizeGenotypes(m);
   const callRate = sampleCallRates(first.samples);
   const heterozygosity = sampleHeterozygosity(first.samples);
@@ -122,8 +134,11 @@ export function runQc(m: PackedMatrix, panel?: readonly MarkerPosition[], option
   const maf = minorAlleleFrequencies(p);
   const hweP = hweExactPValues(counts, { midp: o.hweMidp });
   const monomorphic = new Uint8Array(m.nSnps);
-  for (let j = 0; j < m.nSnps; j++) monomorphic[j] = counts.het[j] === 0 && (counts.hom0[j] === 0 || counts.hom2[j] === 0) ? 1 : 0;
-  const dup = panel ? duplicatePositions(panel, snpCall) : { flagged: new Uint8Array(m.nSnps), dropped: new Uint8Array(m.nSnps) };
+  for (let j = 0; j < m.nSnps; j++)
+    monomorphic[j] = counts.het[j] === 0 && (counts.hom0[j] === 0 || counts.hom2[j] === 0) ? 1 : 0;
+  const dup = panel
+    ? duplicatePositions(panel, snpCall)
+    : { flagged: new Uint8Array(m.nSnps), dropped: new Uint8Array(m.nSnps) };
   const pass = new Uint8Array(m.nSnps);
   const useForRelationships = new Uint8Array(m.nSnps);
   for (let j = 0; j < m.nSnps; j++) {
@@ -133,7 +148,17 @@ export function runQc(m: PackedMatrix, panel?: readonly MarkerPosition[], option
   }
   return {
     samples: { callRate, heterozygosity, pass: samplePass },
-    snps: { counts, callRate: snpCall, bAlleleFrequency: p, maf, hweP, monomorphic, duplicatePosition: dup.flagged, pass, useForRelationships },
+    snps: {
+      counts,
+      callRate: snpCall,
+      bAlleleFrequency: p,
+      maf,
+      hweP,
+      monomorphic,
+      duplicatePosition: dup.flagged,
+      pass,
+      useForRelationships,
+    },
     passingSamples,
   };
 }

@@ -14,7 +14,8 @@ export const PLINK2 = "/usr/bin/plink2";
 export const PLINK1 = "/usr/bin/plink1.9";
 
 function which(name: string): string {
-  for (const p of [name, ...(process.env.PATH ?? "").split(":").map((d) => join(d, name.split("/").pop()!))]) if (existsSync(p)) return p;
+  for (const p of [name, ...(process.env.PATH ?? "").split(":").map((d) => join(d, name.split("/").pop()!))])
+    if (existsSync(p)) return p;
   throw new Error(`${name} not found: install it with \`apt-get install plink1.9 plink2\``);
 }
 
@@ -33,9 +34,20 @@ export const ALLELE_A = "A";
 export const ALLELE_B = "G";
 
 /** Writes prefix.bed/.bim/.fam with the package's PLINK writer (src/formats/plink-bed.ts). */
-export function writePlinkFileset(prefix: string, m: PackedMatrix, chrom?: (j: number) => string, pos?: (j: number) => number): void {
+export function writePlinkFileset(
+  prefix: string,
+  m: PackedMatrix,
+  chrom?: (j: number) => string,
+  pos?: (j: number) => number,
+): void {
   const panel = new SnpPanel(
-    Array.from({ length: m.nSnps }, (_, j) => ({ name: snpId(j), chrom: chrom ? chrom(j) : "1", position: pos ? pos(j) : j + 1, a: ALLELE_A, b: ALLELE_B })),
+    Array.from({ length: m.nSnps }, (_, j) => ({
+      name: snpId(j),
+      chrom: chrom ? chrom(j) : "1",
+      position: pos ? pos(j) : j + 1,
+      a: ALLELE_A,
+      b: ALLELE_B,
+    })),
   );
   const samples = Array.from({ length: m.nSamples }, (_, i) => sampleInfo(`i${i}`, { fid: `f${i}` }));
   const files = writePlinkBinary(panel, samples, m);
@@ -51,7 +63,9 @@ export function writePlinkFileset(prefix: string, m: PackedMatrix, chrom?: (j: n
 
 /** Reads a whitespace-separated PLINK report into header + rows of fields. */
 export function readTable(path: string): { header: string[]; rows: string[][] } {
-  const lines = readFileSync(path, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const lines = readFileSync(path, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
   const header = lines[0]!.replace(/^#/, "").trim().split(/\s+/);
   return { header, rows: lines.slice(1).map((l) => l.trim().split(/\s+/)) };
 }
@@ -65,6 +79,7 @@ export function column(t: { header: string[]; rows: string[][] }, name: string):
 /** Writes a plink2 .afreq file giving the B-allele frequencies (REF = A2 = B allele here, ALT = A1). */
 export function writeAfreq(path: string, p: Float64Array): void {
   const lines = ["#CHROM\tID\tREF\tALT\tALT_FREQS\tOBS_CT"];
-  for (let j = 0; j < p.length; j++) lines.push(`1\t${snpId(j)}\t${ALLELE_B}\t${ALLELE_A}\t${(1 - p[j]!).toPrecision(17)}\t100`);
+  for (let j = 0; j < p.length; j++)
+    lines.push(`1\t${snpId(j)}\t${ALLELE_B}\t${ALLELE_A}\t${(1 - p[j]!).toPrecision(17)}\t100`);
   writeFileSync(path, lines.join("\n") + "\n");
 }
