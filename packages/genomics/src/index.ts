@@ -11,6 +11,8 @@ export * from "./score/reliability";
 export * from "./parentage/opposing-homozygotes";
 export * from "./parentage/verify";
 export * from "./parentage/discover";
+export * from "./parallel/kernels";
+export { KernelPool } from "./parallel/pool";
 // Formats, panel, allele coding and simulator (part A).
 export * from "./alleles";
 export * from "./panel";
