@@ -26,7 +26,7 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    requestIdLogLabel: "requestId",
+    logController: { requestIdLogLabel: "requestId" },
     // New requests during shutdown get 503 while in-flight ones finish (Fastify's close()).
     return503OnClosing: true,
     forceCloseConnections: "idle",

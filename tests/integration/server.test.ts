@@ -1,0 +1,78 @@
+// The HTTP surface in-process against real PostgreSQL and Redis.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp } from "../support/app";
+
+let t: Awaited<ReturnType<typeof startTestApp>>;
+beforeAll(async () => {
+  t = await startTestApp({ TRPC_MAX_BATCH_SIZE: "3" });
+});
+afterAll(async () => t?.close());
+
+describe("health probes", () => {
+  it("GET /healthz answers while the process lives", async () => {
+    const res = await t.app.inject("/healthz");
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: "ok" });
+  });
+
+  it("GET /readyz is ready with the database migrated and Redis reachable", async () => {
+    const res = await t.app.inject("/readyz");
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: "ready", database: { ok: true, pendingMigrations: [] }, redis: { ok: true, mode: "redis" } });
+  });
+});
+
+describe("tRPC and REST", () => {
+  it("serves system.status over tRPC with superjson", async () => {
+    const res = await t.app.inject("/trpc/system.status");
+    expect(res.statusCode).toBe(200);
+    const status = res.json().result.data.json;
+    expect(status).toMatchObject({ service: "reprotech", version: "test", mode: { database: "postgres", redis: "redis" } });
+    expect(status.database.ok).toBe(true);
+  });
+
+  it("serves the same procedure as REST with an OpenAPI 3 document", async () => {
+    const res = await t.app.inject("/api/v1/status");
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ service: "reprotech", database: { ok: true } });
+    const doc = (await t.app.inject("/api/v1/openapi.json")).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.paths["/status"].get.operationId).toBe("system-status");
+  });
+
+  it("flattens zod errors on 400s", async () => {
+    const input = encodeURIComponent(JSON.stringify({ json: { unexpected: true } }));
+    const res = await t.app.inject(`/trpc/system.status?input=${input}`);
+    expect(res.statusCode).toBe(400);
+    const err = res.json().error.json;
+    expect(err.data.code).toBe("BAD_REQUEST");
+    expect(err.data.zodError).toHaveProperty("formErrors");
+  });
+
+  it("refuses batches larger than TRPC_MAX_BATCH_SIZE", async () => {
+    const ok = await t.app.inject(`/trpc/system.status,system.status,system.status?batch=1&input={}`);
+    expect(ok.statusCode).toBe(200);
+    const tooMany = await t.app.inject(`/trpc/system.status,system.status,system.status,system.status?batch=1&input={}`);
+    expect(tooMany.statusCode).toBe(400);
+  });
+
+  it("answers unknown procedures with 404 and no SPA", async () => {
+    expect((await t.app.inject("/trpc/no.such")).statusCode).toBe(404);
+    expect((await t.app.inject("/api/v1/nothing")).statusCode).toBe(404);
+  });
+});
+
+describe("request hygiene", () => {
+  it("sets security headers and echoes a well-formed request id", async () => {
+    const res = await t.app.inject({ url: "/healthz", headers: { "x-request-id": "abc-123" } });
+    expect(res.headers["x-request-id"]).toBe("abc-123");
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
+    expect(res.headers["x-frame-options"]).toBeDefined();
+  });
+
+  it("replaces a malformed request id instead of logging it", async () => {
+    const res = await t.app.inject({ url: "/healthz", headers: { "x-request-id": "bad id\nwith newline" } });
+    expect(res.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
