@@ -1,0 +1,185 @@
+// Format benchmarks: parse a 1,000 x 60K .ped to packed rows against `plink1.9 --file --make-bed`,
+// and stream a 96-sample x 60K FinalReport. Data is generated once under os.tmpdir() and reused.
+// Each measurement runs in its own child process so peak RSS (process.resourceUsage().maxRSS)
+// belongs to that task alone. Prints figures; asserts nothing.
+//
+//   pnpm --filter @reprotech/genomics bench        (runs this, then bench/kernels.ts)
+//   tsx bench/formats.ts                           (this file only)
+import { spawnSync } from "node:child_process";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
+import {
+  FinalReportReader,
+  formatBim,
+  formatIlluminaManifest,
+  parseBim,
+  readIlluminaManifest,
+  readPed,
+  readPlinkBinary,
+  realignMatrix,
+  simulatePopulation,
+  writeBed,
+  writeFinalReport,
+  writeSimulationFiles,
+} from "../src/index";
+
+const DIR = join(tmpdir(), "reprotech-genomics-bench");
+const PED_BASE = "ped1000x60k";
+const FR_BASE = "fr96x60k";
+const SELF = fileURLToPath(import.meta.url);
+const READ_CHUNK = 1 << 20;
+
+interface TaskResult {
+  ms: number;
+  maxRssMb: number;
+  bytes?: number;
+  samples?: number;
+  /** A second timing inside the same task (simulate: writeBed). */
+  extraMs?: number;
+  /** FinalReport: resident memory after 8 samples and after the last, to show it does not grow with samples. */
+  rssAt8?: number;
+  rssAtEnd?: number;
+}
+
+function rssMb(): number {
+  return process.resourceUsage().maxRSS / 1024; // maxRSS is in kilobytes
+}
+
+// ---- tasks (run in a child process) ----
+
+async function taskParsePed(): Promise<TaskResult> {
+  const t = performance.now();
+  const r = await readPed(createReadStream(join(DIR, `${PED_BASE}.ped`), { highWaterMark: READ_CHUNK }), readFileSync(join(DIR, `${PED_BASE}.map`)));
+  const ms = performance.now() - t;
+  // Keep the result for the comparison with plink (not timed).
+  writeFileSync(join(DIR, "ours.packed"), r.genotypes.data);
+  writeFileSync(join(DIR, "ours.bim"), formatBim(r.panel));
+  return { ms, maxRssMb: rssMb(), samples: r.samples.length, bytes: statSync(join(DIR, `${PED_BASE}.ped`)).size };
+}
+
+async function taskParseFinalReport(): Promise<TaskResult> {
+  const { panel } = await readIlluminaManifest(readFileSync(join(DIR, `${FR_BASE}_manifest.csv`)));
+  const t = performance.now();
+  const reader = new FinalReportReader(createReadStream(join(DIR, `${FR_BASE}_FinalReport.txt`), { highWaterMark: READ_CHUNK }), { panel });
+  let samples = 0;
+  let rssAt8 = 0;
+  for await (const s of reader) {
+    if (s.row.length > 0) samples++;
+    if (samples === 8) rssAt8 = process.memoryUsage().rss / 1e6;
+  }
+  const ms = performance.now() - t;
+  return { ms, maxRssMb: rssMb(), samples, bytes: reader.bytesRead, rssAt8, rssAtEnd: process.memoryUsage().rss / 1e6 };
+}
+
+async function taskSimulate(): Promise<TaskResult> {
+  const t = performance.now();
+  const pop = simulatePopulation({ seed: 3, nAnimals: 10_000, nSnps: 60_000, nGenerations: 5 });
+  const ms = performance.now() - t;
+  const t2 = performance.now();
+  let bytes = 0;
+  for (const c of writeBed(pop.genotypes)) bytes += c.length;
+  return { ms, maxRssMb: rssMb(), bytes, extraMs: performance.now() - t2 };
+}
+
+const TASKS: Record<string, () => Promise<TaskResult>> = { "parse-ped": taskParsePed, "parse-finalreport": taskParseFinalReport, simulate: taskSimulate };
+
+// ---- orchestration ----
+
+function runChild(task: string): TaskResult {
+  const r = spawnSync(process.execPath, [...process.execArgv, SELF, "--task", task], { encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`task ${task} failed (${r.status}): ${r.stderr}`);
+  const last = r.stdout.trim().split("\n").at(-1)!;
+  return JSON.parse(last) as TaskResult;
+}
+
+function runPlink(args: string[]): { ms: number; maxRssMb: number | undefined } {
+  const hasTime = existsSync("/usr/bin/time");
+  const t = performance.now();
+  const r = hasTime
+    ? spawnSync("/usr/bin/time", ["-f", "TIME_RSS_KB %M", "plink1.9", ...args], { cwd: DIR, encoding: "utf8" })
+    : spawnSync("plink1.9", args, { cwd: DIR, encoding: "utf8" });
+  const ms = performance.now() - t;
+  if (r.error) throw new Error(`plink1.9 could not run (${r.error.message}); install it with: apt-get install plink1.9 plink2`);
+  if (r.status !== 0) throw new Error(`plink1.9 ${args.join(" ")} failed: ${r.stdout}\n${r.stderr}`);
+  const m = /TIME_RSS_KB (\d+)/.exec(r.stderr);
+  return { ms, maxRssMb: m ? Number(m[1]) / 1024 : undefined };
+}
+
+async function ensureData(): Promise<void> {
+  mkdirSync(DIR, { recursive: true });
+  if (!existsSync(join(DIR, `${PED_BASE}.done`))) {
+    const t = performance.now();
+    const pop = simulatePopulation({ seed: 1, nAnimals: 1000, nSnps: 60_000, missingRate: 0.002 });
+    await writeSimulationFiles(pop, DIR, PED_BASE, ["ped"]);
+    writeFileSync(join(DIR, `${PED_BASE}.done`), "");
+    console.log(`generated ${PED_BASE}.ped (${(statSync(join(DIR, `${PED_BASE}.ped`)).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  if (!existsSync(join(DIR, `${FR_BASE}.done`))) {
+    const t = performance.now();
+    const pop = simulatePopulation({ seed: 2, nAnimals: 96, nSnps: 60_000, nGenerations: 1, missingRate: 0.005 });
+    writeFileSync(join(DIR, `${FR_BASE}_manifest.csv`), formatIlluminaManifest(pop.panel));
+    // A realistic column set: AB, Top and Forward alleles plus SNP columns and GC Score (~75 bytes a row).
+    const fr = writeFinalReport(
+      pop.panel,
+      pop.animals.map((a) => a.id),
+      pop.genotypes,
+      { alleleSets: ["ab", "top", "forward"], snpColumns: true },
+    );
+    await pipeline(Readable.from(fr), createWriteStream(join(DIR, `${FR_BASE}_FinalReport.txt`)));
+    writeFileSync(join(DIR, `${FR_BASE}.done`), "");
+    console.log(`generated ${FR_BASE}_FinalReport.txt (${(statSync(join(DIR, `${FR_BASE}_FinalReport.txt`)).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+}
+
+function fmt(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+async function main(): Promise<void> {
+  console.log(`# genomics format benchmarks (data in ${DIR})`);
+  await ensureData();
+
+  // .ped -> packed vs plink1.9 --make-bed; best of two runs each.
+  const ours = [runChild("parse-ped"), runChild("parse-ped")];
+  const plinkArgs = ["--file", PED_BASE, "--make-bed", "--out", "plink_out", "--chr-set", "29", "--allow-no-sex", "--silent"];
+  const theirs = [runPlink(plinkArgs), runPlink(plinkArgs)];
+  const bestOurs = ours.reduce((a, b) => (a.ms <= b.ms ? a : b));
+  const bestTheirs = theirs.reduce((a, b) => (a.ms <= b.ms ? a : b));
+  const mb = (bestOurs.bytes ?? 0) / 1e6;
+  console.log(`\n.ped ${PED_BASE} (${mb.toFixed(0)} MB, ${bestOurs.samples} samples x 60,000 SNPs) -> packed`);
+  console.log(`  ours (readPed, streamed):         ${ours.map((r) => fmt(r.ms)).join(", ")}   best ${fmt(bestOurs.ms)}  ${(mb / (bestOurs.ms / 1000)).toFixed(0)} MB/s  peak RSS ${bestOurs.maxRssMb.toFixed(0)} MB`);
+  console.log(
+    `  plink1.9 --file --make-bed:       ${theirs.map((r) => fmt(r.ms)).join(", ")}   best ${fmt(bestTheirs.ms)}${bestTheirs.maxRssMb === undefined ? "" : `  peak RSS ${bestTheirs.maxRssMb.toFixed(0)} MB`}`,
+  );
+  console.log(`  ratio ours / plink1.9:            ${(bestOurs.ms / bestTheirs.ms).toFixed(2)}x (goal <= 1.0x)`);
+  const plink = await readPlinkBinary({ bed: readFileSync(join(DIR, "plink_out.bed")), bim: readFileSync(join(DIR, "plink_out.bim")), fam: readFileSync(join(DIR, "plink_out.fam")) });
+  const ourPanel = parseBim(readFileSync(join(DIR, "ours.bim"), "utf8"));
+  const aligned = realignMatrix(plink.genotypes, plink.panel, ourPanel);
+  const identical = Buffer.from(aligned.data).equals(readFileSync(join(DIR, "ours.packed")));
+  console.log(`  calls identical to plink's .bed:  ${identical ? "yes" : "NO"}`);
+
+  // FinalReport streaming.
+  const fr = runChild("parse-finalreport");
+  const frMb = (fr.bytes ?? 0) / 1e6;
+  console.log(`\nFinalReport ${FR_BASE} (${frMb.toFixed(0)} MB, ${fr.samples} samples x 60,000 SNPs, long layout, AB alleles, panel from manifest)`);
+  console.log(`  FinalReportReader (streamed):     ${fmt(fr.ms)}  ${(frMb / (fr.ms / 1000)).toFixed(0)} MB/s  peak RSS ${fr.maxRssMb.toFixed(0)} MB`);
+  console.log(`  RSS after 8 samples / after ${fr.samples}: ${(fr.rssAt8 ?? 0).toFixed(0)} MB / ${(fr.rssAtEnd ?? 0).toFixed(0)} MB (includes the manifest panel and tsx)`);
+
+  // Simulator at benchmark scale.
+  const sim = runChild("simulate");
+  console.log(`\nsimulatePopulation 10,000 animals x 60,000 SNPs: ${fmt(sim.ms)}; writeBed of it (${((sim.bytes ?? 0) / 1e6).toFixed(0)} MB): ${fmt(sim.extraMs ?? 0)}; peak RSS ${sim.maxRssMb.toFixed(0)} MB`);
+}
+
+if (process.argv[2] === "--task") {
+  const task = TASKS[process.argv[3] ?? ""];
+  if (!task) throw new Error(`unknown task ${process.argv[3]}`);
+  const r = await task();
+  console.log(JSON.stringify(r));
+} else {
+  await main();
+}
+
