@@ -1,10 +1,11 @@
-// Starts the BUILT server (apps/server/dist) as a child process, the way it runs in production.
+// Starts the BUILT server and worker (apps/*/dist) as child processes, the way they run in production.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
 const serverEntry = path.join(repoRoot, "apps/server/dist/main.js");
+const workerEntry = path.join(repoRoot, "apps/worker/dist/main.js");
 
 export interface RunningServer {
   url: string;
@@ -26,13 +27,44 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [serverEntry], {
+function spawnBuilt(entry: string, env: Record<string, string>) {
+  return spawn(process.execPath, [entry], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: String(port), ...env },
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+}
+
+/** Starts the built worker and resolves once it consumes its queues. */
+export async function startWorker(env: Record<string, string>): Promise<RunningServer> {
+  const child = spawnBuilt(workerEntry, env);
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  while (!out.includes("worker ready")) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`worker did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: "",
+    child,
+    output: () => out,
+    exited,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawnBuilt(serverEntry, { HOST: "127.0.0.1", PORT: String(port), ...env });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));

@@ -6,8 +6,9 @@ import fastifyStatic from "@fastify/static";
 import { appRouter, createContextFactory, openApiDocument, type ApiDeps } from "@reprotech/api";
 import { readStatus } from "@reprotech/domain";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { fastifyTRPCOpenApiPlugin } from "trpc-to-openapi";
+import { installDrain } from "./drain";
 
 export interface AppOptions {
   deps: ApiDeps;
@@ -26,14 +27,15 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    logController: { requestIdLogLabel: "requestId" },
-    // New requests during shutdown get 503 while in-flight ones finish (Fastify's close()).
+    logController: new LogController({ requestIdLogLabel: "requestId" }),
+    // Draining (drain.ts) answers 503 before close(); this covers keep-alive stragglers after it.
     return503OnClosing: true,
     forceCloseConnections: "idle",
     bodyLimit: 10 * 1024 * 1024,
     trustProxy: true,
   });
 
+  installDrain(app);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });

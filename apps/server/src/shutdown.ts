@@ -1,5 +1,5 @@
-// Graceful shutdown on SIGTERM/SIGINT: stop accepting (new requests get 503), let in-flight requests
-// finish, release jobs, close pools, exit 0 — or exit 1 if that takes longer than the deadline.
+// Graceful shutdown on SIGTERM/SIGINT: drain (new requests get 503, in-flight ones finish), stop
+// listening, release jobs, close pools, exit 0 — or exit 1 if that takes longer than the deadline.
 import type { FastifyInstance } from "fastify";
 
 export function installShutdown(
@@ -19,6 +19,7 @@ export function installShutdown(
     }, deadlineMs);
     force.unref();
     try {
+      await app.drain();
       await app.close();
       await release(Math.max(0, deadlineMs - (Date.now() - start)));
       app.log.info({ ms: Date.now() - start }, "shutdown complete");
