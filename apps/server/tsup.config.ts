@@ -15,5 +15,7 @@ export default defineConfig({
   splitting: false,
   noExternal: [/^(?!@electric-sql\/pglite|pino|thread-stream)/],
   // Bundled CommonJS dependencies call require() for Node built-ins; give ESM one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });

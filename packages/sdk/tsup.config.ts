@@ -10,5 +10,7 @@ export default defineConfig({
   clean: true,
   noExternal: [/.*/],
   // Bundled CommonJS dependencies (commander) call require() for Node built-ins; give ESM one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 });

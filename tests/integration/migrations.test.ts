@@ -56,7 +56,9 @@ describe("migrator", () => {
     const [firstName] = (await history(db.ownerUrl)).map((r) => r.migration_name);
     await appendFile(path.join(dir, firstName, "migration.sql"), "\n-- an innocent-looking edit\n");
     await expect(migrate(db.ownerUrl, dir)).rejects.toThrow(MigrationError);
-    await expect(migrate(db.ownerUrl, dir)).rejects.toThrow(new RegExp(`Migration ${firstName} was changed after it was applied`));
+    await expect(migrate(db.ownerUrl, dir)).rejects.toThrow(
+      new RegExp(`Migration ${firstName} was changed after it was applied`),
+    );
   });
 
   it("lets two concurrent runs apply each migration exactly once", async () => {
@@ -73,8 +75,13 @@ describe("migrator", () => {
     db = await createTestDatabase({ migrate: false });
     const dir = await copyMigrations();
     await mkdir(path.join(dir, "29991231000000_broken"));
-    await writeFile(path.join(dir, "29991231000000_broken", "migration.sql"), `CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n`);
-    await expect(migrate(db.ownerUrl, dir)).rejects.toThrow(/Migration 29991231000000_broken failed and was rolled back: .*no_such_table/);
+    await writeFile(
+      path.join(dir, "29991231000000_broken", "migration.sql"),
+      `CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;\n`,
+    );
+    await expect(migrate(db.ownerUrl, dir)).rejects.toThrow(
+      /Migration 29991231000000_broken failed and was rolled back: .*no_such_table/,
+    );
     const c = new pg.Client({ connectionString: db.ownerUrl });
     await c.connect();
     const { rowCount } = await c.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'`);

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import type { Status } from "@reprotech/domain";
 import { describe, expect, inject, it } from "vitest";
 import { startServer, startWorker } from "../support/server";
 
@@ -47,8 +48,10 @@ describe("worker process", () => {
     const server = await startServer(realServices());
     try {
       await waitForAsync(async () => {
-        const status = await (await fetch(`${server.url}/api/v1/status`)).json();
-        return status.worker.lastHeartbeatAt !== null && String(status.worker.workerId).endsWith(`-${worker.child.pid}`);
+        const status = (await (await fetch(`${server.url}/api/v1/status`)).json()) as Status;
+        return (
+          status.worker.lastHeartbeatAt !== null && String(status.worker.workerId).endsWith(`-${worker.child.pid}`)
+        );
       });
       expect(await worker.stop()).toBe(0);
       expect(worker.output()).toContain("worker stopped");
@@ -61,7 +64,9 @@ describe("worker process", () => {
 
 describe("configuration", () => {
   it("refuses to start on a bad value and names the variable", async () => {
-    await expect(startServer({ PORT: "not-a-port", DATABASE_URL: "mysql://nope" })).rejects.toThrow(/PORT:[\s\S]*DATABASE_URL: must be a postgresql:\/\/ URL|DATABASE_URL: must be a postgresql:\/\/ URL[\s\S]*PORT:/);
+    await expect(startServer({ PORT: "not-a-port", DATABASE_URL: "mysql://nope" })).rejects.toThrow(
+      /PORT:[\s\S]*DATABASE_URL: must be a postgresql:\/\/ URL|DATABASE_URL: must be a postgresql:\/\/ URL[\s\S]*PORT:/,
+    );
   });
 });
 
@@ -73,7 +78,7 @@ describe("embedded default (no DATABASE_URL, no REDIS_URL)", () => {
       expect(first.output()).toContain("runtime mode: database=embedded redis=in-process");
       const ready = await fetch(`${first.url}/readyz`);
       expect(ready.status).toBe(200);
-      const status = await (await fetch(`${first.url}/api/v1/status`)).json();
+      const status = (await (await fetch(`${first.url}/api/v1/status`)).json()) as Status;
       expect(status.mode).toEqual({ database: "embedded", redis: "in-process" });
       expect(first.output()).toMatch(/applied \d+_init/);
       expect(first.output()).toMatch(/seed customers: \d+ created/);

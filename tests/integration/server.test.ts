@@ -18,7 +18,11 @@ describe("health probes", () => {
   it("GET /readyz is ready with the database migrated and Redis reachable", async () => {
     const res = await t.app.inject("/readyz");
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: "ready", database: { ok: true, pendingMigrations: [] }, redis: { ok: true, mode: "redis" } });
+    expect(res.json()).toMatchObject({
+      status: "ready",
+      database: { ok: true, pendingMigrations: [] },
+      redis: { ok: true, mode: "redis" },
+    });
   });
 });
 
@@ -27,7 +31,11 @@ describe("tRPC and REST", () => {
     const res = await t.app.inject("/trpc/system.status");
     expect(res.statusCode).toBe(200);
     const status = res.json().result.data.json;
-    expect(status).toMatchObject({ service: "reprotech", version: "test", mode: { database: "postgres", redis: "redis" } });
+    expect(status).toMatchObject({
+      service: "reprotech",
+      version: "test",
+      mode: { database: "postgres", redis: "redis" },
+    });
     expect(status.database.ok).toBe(true);
   });
 
@@ -52,7 +60,9 @@ describe("tRPC and REST", () => {
   it("refuses batches larger than TRPC_MAX_BATCH_SIZE", async () => {
     const ok = await t.app.inject(`/trpc/system.status,system.status,system.status?batch=1&input={}`);
     expect(ok.statusCode).toBe(200);
-    const tooMany = await t.app.inject(`/trpc/system.status,system.status,system.status,system.status?batch=1&input={}`);
+    const tooMany = await t.app.inject(
+      `/trpc/system.status,system.status,system.status,system.status?batch=1&input={}`,
+    );
     expect(tooMany.statusCode).toBe(400);
   });
 

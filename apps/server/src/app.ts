@@ -6,7 +6,7 @@ import fastifyStatic from "@fastify/static";
 import { appRouter, createContextFactory, openApiDocument, type ApiDeps } from "@reprotech/api";
 import { readStatus } from "@reprotech/domain";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import { fastifyTRPCOpenApiPlugin } from "trpc-to-openapi";
 import { installDrain } from "./drain";
 
@@ -76,7 +76,8 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
       maxBatchSize: deps.config.TRPC_MAX_BATCH_SIZE,
       createContext: ({ req }) => createContext(req.id, req.log),
       onError: ({ path, error, req }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") req.log.error({ err: error.cause ?? error, path }, "procedure failed");
+        if (error.code === "INTERNAL_SERVER_ERROR")
+          req.log.error({ err: error.cause ?? error, path }, "procedure failed");
       },
     } satisfies FastifyTRPCPluginOptions<typeof appRouter>["trpcOptions"],
   });
@@ -99,7 +100,11 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
     const ready = status.database.ok && status.redis.ok;
     return reply.status(ready ? 200 : 503).send({
       status: ready ? "ready" : "not ready",
-      database: { ok: status.database.ok, pendingMigrations: status.database.pendingMigrations, detail: status.database.detail },
+      database: {
+        ok: status.database.ok,
+        pendingMigrations: status.database.pendingMigrations,
+        detail: status.database.detail,
+      },
       redis: { ok: status.redis.ok, mode: status.mode.redis },
     });
   });
@@ -118,12 +123,13 @@ async function serveSpa(app: FastifyInstance, dir: string): Promise<void> {
       res.header("cache-control", filePath.includes("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
     },
   });
-  const sendIndex = (reply: import("fastify").FastifyReply) => reply.header("cache-control", "no-cache").sendFile("index.html");
+  const sendIndex = (reply: FastifyReply) => reply.header("cache-control", "no-cache").sendFile("index.html");
   app.get("/", (_request, reply) => sendIndex(reply));
   app.setNotFoundHandler((request, reply) => {
     const isApi = /^\/(trpc|api|healthz|readyz)(\/|$)/.test(request.url);
     const isAsset = request.url.startsWith("/assets/");
-    if (request.method === "GET" && !isApi && !isAsset && request.headers.accept?.includes("text/html")) return sendIndex(reply);
+    if (request.method === "GET" && !isApi && !isAsset && request.headers.accept?.includes("text/html"))
+      return sendIndex(reply);
     return reply.status(404).send({ error: "Not found", requestId: request.id });
   });
 }

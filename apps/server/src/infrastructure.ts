@@ -2,7 +2,16 @@
 // selects, and knows how to let go of them again in the right order.
 import { createCacheRuntime, type CacheRuntime } from "@reprotech/cache";
 import { runtimeMode, type Config, type Logger } from "@reprotech/core";
-import { createPool, createPrisma, migrate, migrationsDir, ownerUrl, runSeed, ensureDatabase, type PrismaClient } from "@reprotech/db";
+import {
+  createPool,
+  createPrisma,
+  migrate,
+  migrationsDir,
+  ownerUrl,
+  runSeed,
+  ensureDatabase,
+  type PrismaClient,
+} from "@reprotech/db";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@reprotech/db/embedded";
 import type pg from "pg";
 
@@ -37,7 +46,10 @@ export async function startInfrastructure(config: Config, log: Logger): Promise<
   pool.on("error", (error) => log.error({ err: error }, "idle database connection failed"));
   const db = createPrisma(pool);
   const runtime = createCacheRuntime(config, "server");
-  log.info({ mode, dataDir: embedded ? config.DATA_DIR : undefined }, `runtime mode: database=${mode.database} redis=${mode.redis}`);
+  log.info(
+    { mode, dataDir: embedded ? config.DATA_DIR : undefined },
+    `runtime mode: database=${mode.database} redis=${mode.redis}`,
+  );
   return {
     pool,
     db,

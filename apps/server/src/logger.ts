@@ -7,7 +7,12 @@ export function createLogger(config: Pick<Config, "LOG_LEVEL" | "NODE_ENV">, nam
   return pino({
     name,
     level: config.LOG_LEVEL,
-    redact: { paths: ["req.headers.authorization", "req.headers.cookie", "res.headers['set-cookie']"], censor: "[redacted]" },
-    ...(pretty ? { transport: { target: "pino-pretty", options: { translateTime: "HH:MM:ss.l", ignore: "pid,hostname" } } } : {}),
+    redact: {
+      paths: ["req.headers.authorization", "req.headers.cookie", "res.headers['set-cookie']"],
+      censor: "[redacted]",
+    },
+    ...(pretty
+      ? { transport: { target: "pino-pretty", options: { translateTime: "HH:MM:ss.l", ignore: "pid,hostname" } } }
+      : {}),
   });
 }

@@ -22,7 +22,11 @@ const startedAt = new Date();
 const infra = await startInfrastructure(config, logger);
 if (runtimeMode(config).redis === "in-process") {
   // No Redis means no separate worker process can reach the queue: run the jobs here.
-  await registerJobProcessors({ runtime: infra.runtime, workerId: `server-${process.pid}`, concurrency: config.WORKER_CONCURRENCY });
+  await registerJobProcessors({
+    runtime: infra.runtime,
+    workerId: `server-${process.pid}`,
+    concurrency: config.WORKER_CONCURRENCY,
+  });
 }
 const app = await buildApp({
   deps: { config, pool: infra.pool, db: infra.db, runtime: infra.runtime, log: logger, version, startedAt },
@@ -33,4 +37,6 @@ installShutdown(app, config.SHUTDOWN_TIMEOUT_MS, (remaining) => infra.close(rema
 await app.listen({ host: config.HOST, port: config.PORT });
 const address = app.server.address();
 const port = typeof address === "object" && address ? address.port : config.PORT;
-logger.info(`Reprotech ${version} is ready: open http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${port}/`);
+logger.info(
+  `Reprotech ${version} is ready: open http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${port}/`,
+);

@@ -12,7 +12,10 @@ export interface QueueDefinition<P> {
   readonly payload?: P;
 }
 
-export function defineQueue<P>(name: string, options: { attempts?: number; backoffMs?: number } = {}): QueueDefinition<P> {
+export function defineQueue<P>(
+  name: string,
+  options: { attempts?: number; backoffMs?: number } = {},
+): QueueDefinition<P> {
   return { name, attempts: options.attempts ?? 3, backoffMs: options.backoffMs ?? 1_000 };
 }
 
@@ -80,11 +83,15 @@ export class BullQueues implements Queues {
   }
 
   async schedule<P>(def: QueueDefinition<P>, everyMs: number, payload: P): Promise<void> {
-    await this.queue(def).upsertJobScheduler(`${def.name}:every`, { every: everyMs }, {
-      name: def.name,
-      data: payload,
-      opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } },
-    });
+    await this.queue(def).upsertJobScheduler(
+      `${def.name}:every`,
+      { every: everyMs },
+      {
+        name: def.name,
+        data: payload,
+        opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } },
+      },
+    );
   }
 
   process<P>(def: QueueDefinition<P>, handler: JobHandler<P>, options: { concurrency: number }): void {
@@ -109,7 +116,13 @@ export class BullQueues implements Queues {
 
   async counts(def: QueueDefinition<unknown>): Promise<JobCounts> {
     const c = await this.queue(def).getJobCounts("waiting", "active", "completed", "failed", "delayed");
-    return { waiting: c.waiting ?? 0, active: c.active ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0, delayed: c.delayed ?? 0 };
+    return {
+      waiting: c.waiting ?? 0,
+      active: c.active ?? 0,
+      completed: c.completed ?? 0,
+      failed: c.failed ?? 0,
+      delayed: c.delayed ?? 0,
+    };
   }
 
   /** Resolves once every worker holds its Redis connection (used at start-up and by readiness checks). */
@@ -175,7 +188,11 @@ export class MemoryQueues implements Queues {
 
   process<P>(def: QueueDefinition<P>, handler: JobHandler<P>, options: { concurrency: number }): void {
     this.table(def);
-    this.handlers.set(def.name, { handler: handler as JobHandler<unknown>, concurrency: options.concurrency, running: 0 });
+    this.handlers.set(def.name, {
+      handler: handler as JobHandler<unknown>,
+      concurrency: options.concurrency,
+      running: 0,
+    });
     this.pump(def.name);
   }
 
@@ -202,10 +219,13 @@ export class MemoryQueues implements Queues {
           () => {
             if (job.attempt >= def.attempts) return void (job.state = "failed");
             job.state = "delayed";
-            setTimeout(() => {
-              job.state = "waiting";
-              this.pump(name);
-            }, def.backoffMs * 2 ** (job.attempt - 1)).unref();
+            setTimeout(
+              () => {
+                job.state = "waiting";
+                this.pump(name);
+              },
+              def.backoffMs * 2 ** (job.attempt - 1),
+            ).unref();
           },
         )
         .finally(() => {

@@ -16,7 +16,10 @@ export interface CacheRuntime {
   close(deadlineMs: number): Promise<void>;
 }
 
-export function createCacheRuntime(config: Pick<Config, "REDIS_URL" | "REDIS_KEY_PREFIX">, processName: string): CacheRuntime {
+export function createCacheRuntime(
+  config: Pick<Config, "REDIS_URL" | "REDIS_KEY_PREFIX">,
+  processName: string,
+): CacheRuntime {
   if (!config.REDIS_URL) {
     const queues = new MemoryQueues();
     const cache = new MemoryCache();

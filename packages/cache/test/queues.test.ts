@@ -29,10 +29,14 @@ describe.each(runtimes)("queues (%s)", (_name, make) => {
     rt = make();
     const q = defineQueue<object>("contract-fail", { attempts: 2, backoffMs: 10 });
     let tries = 0;
-    rt.queues.process(q, async () => {
-      tries++;
-      throw new Error("permanent");
-    }, { concurrency: 1 });
+    rt.queues.process(
+      q,
+      async () => {
+        tries++;
+        throw new Error("permanent");
+      },
+      { concurrency: 1 },
+    );
     await rt.queues.add(q, {});
     await waitFor(async () => (await rt.queues.counts(q)).failed === 1);
     expect(tries).toBe(2);

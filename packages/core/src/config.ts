@@ -13,8 +13,7 @@ const bool = (dflt: boolean) =>
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgresql:// URL" });
 const redisUrl = z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" });
 // An empty string in the environment means "not set", as most shells and .env files intend.
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -31,7 +30,10 @@ export const configSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: int(30_000, 0),
   /** Unset → in-process cache, pub/sub and queue (embedded mode). */
   REDIS_URL: optional(redisUrl),
-  REDIS_KEY_PREFIX: z.string().regex(/^[a-z0-9_:-]+$/i).default("reprotech:"),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_:-]+$/i)
+    .default("reprotech:"),
   /** Embedded database files and filesystem blobs live here. */
   DATA_DIR: z.string().min(1).default(".data"),
   /** Run migrations at start-up (always on in embedded mode). */

@@ -31,3 +31,13 @@ describe("loadConfig", () => {
     expect(runtimeMode(config)).toEqual({ database: "postgres", redis: "redis" });
   });
 });
+
+describe(".env.example", () => {
+  it("documents exactly the variables the schema reads", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { configSchema } = await import("../src/config");
+    const text = await readFile(new URL("../../../.env.example", import.meta.url), "utf8");
+    const documented = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(Object.keys(configSchema.shape).sort());
+  });
+});

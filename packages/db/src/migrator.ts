@@ -62,7 +62,11 @@ interface HistoryRow {
  * Applies every pending migration with the owner connection string. Safe to run concurrently:
  * runs serialise on Prisma's advisory lock and re-read the history once they hold it.
  */
-export async function migrate(ownerUrl: string, dir: string, log: (line: string) => void = () => {}): Promise<MigrateResult> {
+export async function migrate(
+  ownerUrl: string,
+  dir: string,
+  log: (line: string) => void = () => {},
+): Promise<MigrateResult> {
   const files = await readMigrations(dir);
   const client = new pg.Client({ connectionString: ownerUrl });
   await client.connect();
@@ -87,7 +91,9 @@ export async function migrate(ownerUrl: string, dir: string, log: (line: string)
           continue;
         }
         if (done) {
-          throw new MigrationError(`Migration ${file.name} started earlier but never finished; resolve it before migrating again.`);
+          throw new MigrationError(
+            `Migration ${file.name} started earlier but never finished; resolve it before migrating again.`,
+          );
         }
         await applyOne(client, file);
         log(`applied ${file.name}`);
@@ -110,13 +116,15 @@ async function applyOne(client: pg.Client, file: MigrationFile): Promise<void> {
   const id = randomUUID();
   await client.query("BEGIN");
   try {
-    await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`, [
-      id,
-      file.checksum,
-      file.name,
-    ]);
+    await client.query(
+      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`,
+      [id, file.checksum, file.name],
+    );
     await client.query(file.sql);
-    await client.query(`UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`, [id]);
+    await client.query(
+      `UPDATE "_prisma_migrations" SET finished_at = clock_timestamp(), applied_steps_count = 1 WHERE id = $1`,
+      [id],
+    );
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK");
@@ -125,13 +133,20 @@ async function applyOne(client: pg.Client, file: MigrationFile): Promise<void> {
 }
 
 /** Names of migrations on disk that the database has not finished; used by /readyz. */
-export async function pendingMigrations(query: (sql: string) => Promise<{ rows: { migration_name: string }[] }>, dir: string): Promise<string[]> {
+export async function pendingMigrations(
+  query: (sql: string) => Promise<{ rows: { migration_name: string }[] }>,
+  dir: string,
+): Promise<string[]> {
   const files = await readMigrations(dir);
   let applied: Set<string>;
   try {
-    const { rows } = await query(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`);
+    const { rows } = await query(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
     applied = new Set(rows.map((r) => r.migration_name));
-  } catch {
+  } catch (error) {
+    // No history table yet means nothing is applied; any other failure (unreachable) is real.
+    if ((error as { code?: string }).code !== "42P01") throw error;
     applied = new Set();
   }
   return files.map((f) => f.name).filter((n) => !applied.has(n));

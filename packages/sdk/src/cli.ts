@@ -23,9 +23,15 @@ program
     if (program.opts().json) return console.log(JSON.stringify(status, null, 2));
     const mark = (ok: boolean) => (ok ? "ok" : "FAIL");
     console.log(`Reprotech ${status.version} (database: ${status.mode.database}, redis: ${status.mode.redis})`);
-    console.log(`  database  ${mark(status.database.ok)}${status.database.latencyMs !== null ? `  ${status.database.latencyMs} ms` : ""}${status.database.detail ? `  ${status.database.detail}` : ""}`);
-    console.log(`  redis     ${mark(status.redis.ok)}${status.redis.latencyMs !== null ? `  ${status.redis.latencyMs} ms` : ""}`);
-    console.log(`  worker    ${status.worker.lastHeartbeatAt ? `last heartbeat ${status.worker.lastHeartbeatAt} (${status.worker.workerId})` : "no heartbeat"}`);
+    console.log(
+      `  database  ${mark(status.database.ok)}${status.database.latencyMs !== null ? `  ${status.database.latencyMs} ms` : ""}${status.database.detail ? `  ${status.database.detail}` : ""}`,
+    );
+    console.log(
+      `  redis     ${mark(status.redis.ok)}${status.redis.latencyMs !== null ? `  ${status.redis.latencyMs} ms` : ""}`,
+    );
+    console.log(
+      `  worker    ${status.worker.lastHeartbeatAt ? `last heartbeat ${status.worker.lastHeartbeatAt} (${status.worker.workerId})` : "no heartbeat"}`,
+    );
     if (!status.database.ok || !status.redis.ok) process.exitCode = 1;
   });
 

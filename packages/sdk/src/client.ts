@@ -1,7 +1,15 @@
 // The typed client other TypeScript apps use: every procedure of the server with its input and
 // output types, batched queries, plain HTTP for non-JSON input (files), SSE for subscriptions.
 import type { AppRouter } from "@reprotech/api";
-import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, isNonJsonSerializable, splitLink, type TRPCClient } from "@trpc/client";
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpLink,
+  httpSubscriptionLink,
+  isNonJsonSerializable,
+  splitLink,
+  type TRPCClient,
+} from "@trpc/client";
 import { EventSource } from "eventsource";
 import superjson from "superjson";
 

@@ -30,7 +30,8 @@ export async function runSeed(options: SeedOptions): Promise<void> {
     const sizes = { ...DEFAULT_SIZES, ...options.sizes };
     for (const seeder of seeders) {
       // Each step gets its own PRNG stream, so adding a step never changes another step's rows.
-      const faker = new Faker({ locale: [en], seed: [options.seed ?? DEFAULT_SEED, hash(seeder.name)] });
+      const faker = new Faker({ locale: [en] });
+      faker.seed([options.seed ?? DEFAULT_SEED, hash(seeder.name)]);
       await seeder.run({ db, faker, sizes, log });
     }
   } finally {

@@ -11,7 +11,11 @@ export interface Heartbeat {
 }
 
 export async function recordHeartbeat(cache: Cache, workerId: string, now = new Date()): Promise<void> {
-  await cache.set(HEARTBEAT_KEY, { workerId, at: now.toISOString() } satisfies Heartbeat, Math.ceil((HEARTBEAT_EVERY_MS * 6) / 1000));
+  await cache.set(
+    HEARTBEAT_KEY,
+    { workerId, at: now.toISOString() } satisfies Heartbeat,
+    Math.ceil((HEARTBEAT_EVERY_MS * 6) / 1000),
+  );
 }
 
 export async function readHeartbeat(cache: Cache): Promise<Heartbeat | undefined> {

@@ -1,4 +1,5 @@
 import { router } from "../../trpc";
+import { ping } from "./ping";
 import { status } from "./status";
 
-export const systemRouter = router({ status });
+export const systemRouter = router({ ping, status });

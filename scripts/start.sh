@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `npm start`: build and start Reprotech. Without DATABASE_URL / REDIS_URL it runs the embedded
+# default (PGlite under .data/, in-process cache and queue); the log says which mode runs.
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+
+if [ -f .env ]; then set -a; source .env; set +a; fi
+log "building server and web app"
+pnpm exec turbo run build --filter=@reprotech/server --filter=@reprotech/web --output-logs=errors-only
+export NODE_ENV="${NODE_ENV:-production}"
+exec node apps/server/dist/main.js
