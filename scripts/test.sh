@@ -39,4 +39,8 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
 fi
 
 log "lint, typecheck, build, unit + integration + e2e tests"
-pnpm exec turbo run lint typecheck test --output-logs=errors-only --continue "$@"
+rm -rf .test-results
+status=0
+pnpm exec turbo run lint typecheck test --output-logs=new-only --log-order=grouped --continue "$@" || status=$?
+node scripts/test-summary.mjs || status=1
+exit "$status"

@@ -1,9 +1,11 @@
 import { defineConfig } from "vitest/config";
+import { reporters } from "../vitest.shared";
 
 // Integration and e2e tests share one freshly created, migrated database per run (global setup),
 // dropped at the end, so concurrent runs on one machine never collide.
 export default defineConfig({
   test: {
+    reporters: reporters(`tests-${process.env.VITEST_REPORT ?? "all"}`),
     projects: [
       {
         test: {

@@ -2,6 +2,7 @@
 // in production that server serves dist/ itself (hashed files under dist/assets/ are cached as immutable).
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
+import { reporters } from "../../vitest.shared";
 
 const apiTarget = process.env.REPROTECH_API_URL ?? "http://127.0.0.1:3000";
 const proxied = ["/trpc", "/api", "/healthz", "/readyz"];
@@ -32,6 +33,7 @@ export default defineConfig({
     },
   },
   test: {
+    reporters: reporters("web"),
     include: ["src/**/*.test.ts"],
     environment: "node",
   },

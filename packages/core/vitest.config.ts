@@ -1,3 +1,4 @@
 import { defineConfig } from "vitest/config";
+import { reporters } from "../../vitest.shared";
 
-export default defineConfig({ test: { include: ["test/**/*.test.ts"] } });
+export default defineConfig({ test: { reporters: reporters("core"), include: ["test/**/*.test.ts"] } });
