@@ -6,3 +6,5 @@ export * from "./urls";
 export * from "./ensure-database";
 export * from "./seed/run";
 export type { Seeder, SeedContext, SeedSizes } from "./seed/types";
+export * from "./tenant";
+export * from "./audit";
