@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { can, CUSTOMER_ROLES, isReadOnly, PERMISSIONS, permissionsOf, ROLES, SCOPE_OF } from "../src/permissions";
+
+describe("permission matrix", () => {
+  it("gives admins everything and only known permissions to anyone", () => {
+    for (const p of PERMISSIONS) {
+      expect(can("super_admin", p)).toBe(true);
+      expect(can("admin", p)).toBe(true);
+    }
+    for (const role of ROLES) for (const p of permissionsOf(role)) expect(PERMISSIONS).toContain(p);
+  });
+
+  it("keeps customer roles out of administration and model management", () => {
+    for (const role of CUSTOMER_ROLES) {
+      for (const p of ["customers.manage", "gbv.models.manage", "gbv.train", "genotypes.upload"] as const) expect(can(role, p)).toBe(false);
+    }
+    expect(can("customer_user", "users.manage")).toBe(false);
+    expect(can("customer_admin", "users.manage")).toBe(true);
+  });
+
+  it("scopes each role as the tenancy design says", () => {
+    expect(SCOPE_OF.customer_user).toBe("own");
+    expect(SCOPE_OF.veterinarian).toBe("assigned");
+    expect(SCOPE_OF.researcher).toBe("consenting");
+    expect(isReadOnly("researcher")).toBe(true);
+    expect(isReadOnly("technician")).toBe(false);
+  });
+});
