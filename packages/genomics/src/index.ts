@@ -1,5 +1,6 @@
 export * from "./pack";
 export * from "./stats/frequencies";
+export * from "./stats/bed-summary";
 export * from "./stats/hwe";
 export * from "./stats/qc";
 export * from "./relationship/grm";

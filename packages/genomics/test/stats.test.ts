@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   bAlleleFrequencies,
@@ -6,12 +7,34 @@ import {
   snpCallRates,
   summarizeGenotypes,
 } from "../src/stats/frequencies";
+import { summarizeBed, summarizeBedFile, type BedSummary } from "../src/stats/bed-summary";
 import { hweExactP } from "../src/stats/hwe";
 import { runQc } from "../src/stats/qc";
 import { column, PLINK2, readTable, runPlink, tempDir, writePlinkFileset } from "./support/plink";
 import { denseCounts, randomGenotypes } from "./support/random";
 
-function compareWithPlink(nSamples: number, nSnps: number, seed: number, smallestBelow: number) {
+/** summarizeBed's counts on the .bed plink2 read: exactly plink2's counts, its frequencies within 1e-6. */
+function compareBedSummaryWithPlink(b: BedSummary, prefix: string, nSamples: number, nSnps: number) {
+  const gc = readTable(`${prefix}.gcount`);
+  expect(Array.from(b.snps.hom2)).toEqual(column(gc, "HOM_REF_CT").map(Number));
+  expect(Array.from(b.snps.het)).toEqual(column(gc, "HET_REF_ALT_CTS").map(Number));
+  expect(Array.from(b.snps.hom0)).toEqual(column(gc, "TWO_ALT_GENO_CTS").map(Number));
+  expect(Array.from(b.snps.missing)).toEqual(column(gc, "MISSING_CT").map(Number));
+  expect(b.snps.nSamples).toBe(nSamples);
+  const smiss = readTable(`${prefix}.smiss`);
+  expect(Array.from(b.samples.missing)).toEqual(column(smiss, "MISSING_CT").map(Number));
+  const fMiss = column(smiss, "F_MISS").map(Number);
+  const sCall = sampleCallRates(b.samples);
+  for (let i = 0; i < nSamples; i++) expect(Math.abs(1 - fMiss[i]! - sCall[i]!)).toBeLessThan(1e-6);
+  const altFreq = column(readTable(`${prefix}.afreq`), "ALT_FREQS").map(Number);
+  const p = bAlleleFrequencies(b.snps);
+  for (let j = 0; j < nSnps; j++) expect(Math.abs(1 - altFreq[j]! - p[j]!)).toBeLessThan(1e-6);
+  const vmiss = column(readTable(`${prefix}.vmiss`), "F_MISS").map(Number);
+  const callRate = snpCallRates(b.snps);
+  for (let j = 0; j < nSnps; j++) expect(Math.abs(1 - vmiss[j]! - callRate[j]!)).toBeLessThan(1e-6);
+}
+
+async function compareWithPlink(nSamples: number, nSnps: number, seed: number, smallestBelow: number) {
   const mono = new Set([3, 17, 18]);
   const { m } = randomGenotypes({ nSamples, nSnps, seed, missingRate: 0.04, monomorphic: mono, nonHweFraction: 0.2 });
   const dir = tempDir("stats");
@@ -20,6 +43,16 @@ function compareWithPlink(nSamples: number, nSnps: number, seed: number, smalles
   runPlink(PLINK2, ["--bfile", prefix, "--freq", "--missing", "--hardy", "--geno-counts", "--out", prefix]);
   const summary = summarizeGenotypes(m);
   const p = bAlleleFrequencies(summary.snps);
+
+  // The SNP-major path on the very file plink2 read: from disk (small blocks, so several blocks and a
+  // partial last tile) and from the bytes in odd-sized chunks.
+  compareBedSummaryWithPlink(await summarizeBedFile(`${prefix}.bed`, nSamples, nSnps, { blockBytes: 4096 }), prefix, nSamples, nSnps);
+  compareBedSummaryWithPlink(await summarizeBedFile(`${prefix}.bed`, nSamples, nSnps), prefix, nSamples, nSnps);
+  const bed = readFileSync(`${prefix}.bed`);
+  const odd = function* () {
+    for (let o = 0; o < bed.length; o += 1237) yield bed.subarray(o, Math.min(bed.length, o + 1237));
+  };
+  compareBedSummaryWithPlink(await summarizeBed(odd(), nSamples, nSnps, { blockBytes: 3000 }), prefix, nSamples, nSnps);
 
   const gc = readTable(`${prefix}.gcount`);
   // plink2: REF = A2 = our B allele, ALT = A1; HOM_REF = two B alleles.
@@ -72,11 +105,14 @@ function compareWithPlink(nSamples: number, nSnps: number, seed: number, smalles
 }
 
 describe("genotype statistics agree with plink2", () => {
-  it("counts, frequencies, call rates and HWE p on 400 x 1001 SNPs (odd SNP count: padding bits)", () => {
-    compareWithPlink(400, 1001, 11, 1e-10);
+  it("counts, frequencies, call rates and HWE p on 400 x 1001 SNPs (odd SNP count: padding bits)", async () => {
+    await compareWithPlink(400, 1001, 11, 1e-10);
   });
-  it("small samples hit the HWE tail/tie cases: 23 x 203", () => {
-    compareWithPlink(23, 203, 5, 1e-5);
+  it("small samples hit the HWE tail/tie cases: 23 x 203 (.bed rows of 6 bytes: not word-aligned, padding calls)", async () => {
+    await compareWithPlink(23, 203, 5, 1e-5);
+  });
+  it("summarizeBed on 1,037 x 97 (rows of 260 bytes: more than 63 words, 13 padding calls in the last word)", async () => {
+    await compareWithPlink(1037, 97, 21, 1e-3);
   });
 });
 

@@ -179,8 +179,8 @@ export function snpCallRates(counts: SnpGenotypeCounts): Float64Array {
   return r;
 }
 
-/** Fraction of SNPs called per animal. */
-export function sampleCallRates(counts: SampleGenotypeCounts): Float64Array {
+/** Fraction of SNPs called per animal (from summarizeGenotypes, or summarizeBed's missing counts). */
+export function sampleCallRates(counts: Pick<SampleGenotypeCounts, "nSnps" | "missing">): Float64Array {
   const r = new Float64Array(counts.missing.length);
   for (let i = 0; i < r.length; i++) r[i] = counts.nSnps === 0 ? 0 : (counts.nSnps - counts.missing[i]!) / counts.nSnps;
   return r;
