@@ -23,7 +23,8 @@ export function packCounts(counts: ArrayLike<number>, out?: Uint8Array): Uint8Ar
   bytes.fill(0, 0, bytesPerSample(n));
   for (let j = 0; j < n; j++) {
     const c = counts[j]!;
-    const code = c === MISSING ? CODE_OF_COUNT[3] : CODE_OF_COUNT[c as 0 | 1 | 2];
+    // Only 0, 1, 2 and MISSING have a code: CODE_OF_COUNT[3] is MISSING's slot, so 3 must not index it.
+    const code = c === 0 || c === 1 || c === 2 ? CODE_OF_COUNT[c] : c === MISSING ? CODE_OF_COUNT[3] : undefined;
     if (code === undefined) throw new RangeError(`packCounts: genotype ${c} at SNP ${j} is not 0, 1, 2 or MISSING`);
     bytes[j >>> 2]! |= code << ((j & 3) << 1);
   }
@@ -96,10 +97,9 @@ export function setCode(row: Uint8Array, j: number, code: number): void {
 
 /** Code for a B-allele count 0/1/2 or MISSING. */
 export function codeOfCount(count: number): number {
-  if (count === MISSING) return 0b01;
-  const code = CODE_OF_COUNT[count as 0 | 1 | 2];
-  if (code === undefined || count === 3) throw new RangeError(`genotype ${count} is not 0, 1, 2 or MISSING`);
-  return code;
+  if (count === MISSING) return CODE_OF_COUNT[3];
+  if (count === 0 || count === 1 || count === 2) return CODE_OF_COUNT[count];
+  throw new RangeError(`genotype ${count} is not 0, 1, 2 or MISSING`);
 }
 
 /**

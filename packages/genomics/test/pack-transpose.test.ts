@@ -18,6 +18,16 @@ function randomCounts(rng: Rng, n: number, missing = 0.1): number[] {
 }
 
 describe("pack/unpack", () => {
+  it("packCounts rejects a genotype other than 0, 1, 2 or MISSING, naming the SNP", () => {
+    // 3 used to index the MISSING slot of the code table and was packed as a no-call.
+    expect(() => packCounts([0, 1, 2, 3])).toThrow(RangeError);
+    expect(() => packCounts([0, 1, 2, 3])).toThrow(/genotype 3 at SNP 3\b/);
+    for (const bad of [3, 4, -2, 0.5, Number.NaN])
+      expect(() => packCounts([2, MISSING, bad, 0, 1])).toThrow(new RegExp(`at SNP 2\\b`));
+    expect(() => packCounts(Int8Array.from([0, 0, 0, 0, 0, 3]))).toThrow(/at SNP 5\b/);
+    expect([...packCounts([0, 1, 2, MISSING])]).toEqual([0b01_11_10_00]);
+  });
+
   it("round-trips counts for every length mod 4 and keeps trailing bits zero", () => {
     const rng = new Rng(1);
     for (const n of [1, 2, 3, 4, 5, 7, 8, 61, 64]) {
