@@ -4,6 +4,7 @@ import type { Config } from "@reprotech/core";
 import { MemoryCache, RedisCache, type Cache } from "./cache";
 import { MemoryPubSub, RedisPubSub, type PubSub } from "./pubsub";
 import { BullQueues, MemoryQueues, type Queues } from "./queues";
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from "./rate-limit";
 import { createRedis, type Redis } from "./redis";
 
 export interface CacheRuntime {
@@ -11,6 +12,7 @@ export interface CacheRuntime {
   cache: Cache;
   pubsub: PubSub;
   queues: Queues;
+  rateLimiter: RateLimiter;
   /** Round trip to Redis (always true in-process). */
   ping(): Promise<boolean>;
   close(deadlineMs: number): Promise<void>;
@@ -24,15 +26,17 @@ export function createCacheRuntime(
     const queues = new MemoryQueues();
     const cache = new MemoryCache();
     const pubsub = new MemoryPubSub();
+    const rateLimiter = new MemoryRateLimiter();
     return {
       mode: "in-process",
       cache,
       pubsub,
       queues,
+      rateLimiter,
       ping: async () => true,
       async close(deadlineMs) {
         await queues.close(deadlineMs);
-        await Promise.all([cache.close(), pubsub.close()]);
+        await Promise.all([cache.close(), pubsub.close(), rateLimiter.close()]);
       },
     };
   }
@@ -42,11 +46,13 @@ export function createCacheRuntime(
   const cache = new RedisCache(redis, prefix);
   const pubsub = new RedisPubSub(redis, createRedis(url, `${processName}:subscriber`), prefix);
   const queues = new BullQueues(url, prefix, processName);
+  const rateLimiter = new RedisRateLimiter(redis, prefix);
   return {
     mode: "redis",
     cache,
     pubsub,
     queues,
+    rateLimiter,
     async ping() {
       try {
         return (await redis.ping()) === "PONG";
