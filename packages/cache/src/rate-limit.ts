@@ -30,7 +30,8 @@ const toSeconds = (ms: number) => (ms > 0 ? Math.ceil(ms / 1000) : 0);
 
 function checkWindow(limit: number, windowSeconds: number): void {
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer: ${limit}`);
-  if (!Number.isInteger(windowSeconds) || windowSeconds < 1) throw new RangeError(`windowSeconds must be a positive integer: ${windowSeconds}`);
+  if (!Number.isInteger(windowSeconds) || windowSeconds < 1)
+    throw new RangeError(`windowSeconds must be a positive integer: ${windowSeconds}`);
 }
 
 // KEYS[1] counter; ARGV[1] window in ms. Returns { count, remaining ms }.
@@ -55,7 +56,10 @@ export class RedisRateLimiter implements RateLimiter {
 
   async hit(key: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
     checkWindow(limit, windowSeconds);
-    const [count, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, this.key(key), windowSeconds * 1000)) as [number, number];
+    const [count, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, this.key(key), windowSeconds * 1000)) as [
+      number,
+      number,
+    ];
     return { count, limited: count > limit, retryAfterSeconds: toSeconds(ttl) };
   }
 

@@ -14,6 +14,27 @@ const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, error: "must be a postg
 const redisUrl = z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" });
 // An empty string in the environment means "not set", as most shells and .env files intend.
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+// A comma-separated list of origins (`scheme://host[:port]`, nothing after it); empty → [].
+const origins = z
+  .string()
+  .default("")
+  .transform((v) =>
+    v
+      .split(",")
+      .map((o) => o.trim().replace(/\/$/, ""))
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z.string().refine((o) => {
+        try {
+          return /^https?:$/.test(new URL(o).protocol) && new URL(o).origin === o;
+        } catch {
+          return false;
+        }
+      }, "must be comma-separated origins like https://reprotech.example (scheme, host and port only)"),
+    ),
+  );
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -43,6 +64,17 @@ export const configSchema = z.object({
   /** Built SPA to serve; unset → apps/web/dist next to the server, if it exists. */
   WEB_DIST_DIR: optional(z.string().min(1)),
   WORKER_CONCURRENCY: int(2, 1),
+  /** A session ends after this long without a request... */
+  SESSION_IDLE_TIMEOUT_MINUTES: int(30, 1),
+  /** ...and this long after sign-in, however active. */
+  SESSION_ABSOLUTE_TIMEOUT_HOURS: int(12, 1),
+  /** Origins a cookie-authenticated state-changing request may come from; empty → the request's own Host. */
+  ALLOWED_ORIGINS: origins,
+  /** Failed sign-ins per account (known e-mail or not) within the window before it is locked until the window ends. */
+  SIGNIN_MAX_FAILURES: int(10, 1),
+  SIGNIN_WINDOW_MINUTES: int(15, 1),
+  /** Failed sign-ins per client IP within the same window. */
+  SIGNIN_IP_MAX_FAILURES: int(100, 1),
 });
 
 export type Config = z.infer<typeof configSchema>;

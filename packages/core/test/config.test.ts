@@ -41,3 +41,24 @@ describe(".env.example", () => {
     expect(documented).toEqual(Object.keys(configSchema.shape).sort());
   });
 });
+
+describe("identity settings", () => {
+  it("defaults sessions, sign-in throttling and allowed origins", () => {
+    const config = loadConfig({});
+    expect(config.SESSION_IDLE_TIMEOUT_MINUTES).toBe(30);
+    expect(config.SESSION_ABSOLUTE_TIMEOUT_HOURS).toBe(12);
+    expect(config.SIGNIN_MAX_FAILURES).toBe(10);
+    expect(config.SIGNIN_WINDOW_MINUTES).toBe(15);
+    expect(config.SIGNIN_IP_MAX_FAILURES).toBe(100);
+    expect(config.ALLOWED_ORIGINS).toEqual([]);
+  });
+
+  it("parses ALLOWED_ORIGINS as a list of bare origins", () => {
+    expect(loadConfig({ ALLOWED_ORIGINS: " https://a.example, http://localhost:5173/ ," }).ALLOWED_ORIGINS).toEqual([
+      "https://a.example",
+      "http://localhost:5173",
+    ]);
+    for (const bad of ["https://a.example/path", "a.example", "ftp://a.example", "*"])
+      expect(() => loadConfig({ ALLOWED_ORIGINS: bad }), bad).toThrow(/ALLOWED_ORIGINS/);
+  });
+});
