@@ -119,4 +119,12 @@ describe("parentage on a simulated pedigree with planted wrong parents", () => {
       }
     }
   });
+
+  it("discovery rejects an offspring row outside the matrix (it used to compare an empty row and find nothing)", () => {
+    const candidates: ParentCandidate[] = [{ row: 0, sex: "male", birthDate: new Date(0) }];
+    for (const bad of [m.nSamples, -1, 1.5])
+      expect(() => discoverParents(m, bad, new Date(), m, candidates, { mode: "chip", parent: "sire" })).toThrow(
+        RangeError,
+      );
+  });
 });

@@ -54,6 +54,8 @@ export function discoverParents(
 ): DiscoveryResult {
   if (pool.nSnps !== offspringMatrix.nSnps)
     throw new RangeError("parentage: offspring and candidates are on different panels");
+  if (!Number.isInteger(offspringRow) || offspringRow < 0 || offspringRow >= offspringMatrix.nSamples)
+    throw new RangeError(`parentage: offspring row ${offspringRow} outside 0..${offspringMatrix.nSamples - 1}`);
   const stride = bytesPerSample(pool.nSnps);
   const query = maskedRow(
     offspringMatrix.data.subarray(offspringRow * stride, (offspringRow + 1) * stride),
