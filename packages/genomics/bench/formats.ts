@@ -169,6 +169,30 @@ async function main(): Promise<void> {
   console.log(`  FinalReportReader (streamed):     ${fmt(fr.ms)}  ${(frMb / (fr.ms / 1000)).toFixed(0)} MB/s  peak RSS ${fr.maxRssMb.toFixed(0)} MB`);
   console.log(`  RSS after 8 samples / after ${fr.samples}: ${(fr.rssAt8 ?? 0).toFixed(0)} MB / ${(fr.rssAtEnd ?? 0).toFixed(0)} MB (includes the manifest panel and tsx)`);
 
+  // For the summary that bench/kernels.ts prints at the end.
+  writeFileSync(
+    join(DIR, "formats-summary.json"),
+    JSON.stringify({
+      at: new Date().toISOString(),
+      ped: {
+        label: `.ped ${bestOurs.samples} x 60K (${mb.toFixed(0)} MB) -> packed vs plink1.9 --file --make-bed`,
+        oursMs: bestOurs.ms,
+        plinkMs: bestTheirs.ms,
+        oursRssMb: bestOurs.maxRssMb,
+        plinkRssMb: bestTheirs.maxRssMb,
+        identical,
+      },
+      finalReport: {
+        label: `FinalReport ${fr.samples} x 60K (${frMb.toFixed(0)} MB) streamed`,
+        ms: fr.ms,
+        mbPerS: frMb / (fr.ms / 1000),
+        peakRssMb: fr.maxRssMb,
+        rssAt8: fr.rssAt8 ?? 0,
+        rssAtEnd: fr.rssAtEnd ?? 0,
+      },
+    }),
+  );
+
   // Simulator at benchmark scale.
   const sim = runChild("simulate");
   console.log(`\nsimulatePopulation 10,000 animals x 60,000 SNPs: ${fmt(sim.ms)}; writeBed of it (${((sim.bytes ?? 0) / 1e6).toFixed(0)} MB): ${fmt(sim.extraMs ?? 0)}; peak RSS ${sim.maxRssMb.toFixed(0)} MB`);
