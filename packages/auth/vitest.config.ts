@@ -1,0 +1,6 @@
+import { defineConfig } from "vitest/config";
+import { reporters } from "../../vitest.shared";
+
+export default defineConfig({
+  test: { reporters: reporters("auth"), include: ["test/**/*.test.ts"], testTimeout: 20_000 },
+});
