@@ -6,5 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 if [ -f .env ]; then set -a; source .env; set +a; fi
 log "building server and web app"
 pnpm exec turbo run build --filter=@reprotech/server --filter=@reprotech/web --output-logs=errors-only
-export NODE_ENV="${NODE_ENV:-production}"
+# A first run is a developer's or evaluator's: development mode prints the demo sign-ins. Deployments
+# set NODE_ENV=production (Secure cookies always, no demo credentials in the log).
+export NODE_ENV="${NODE_ENV:-development}"
 exec node apps/server/dist/main.js

@@ -6,7 +6,14 @@ import fastifyStatic from "@fastify/static";
 import { appRouter, createContextFactory, openApiDocument, type ApiDeps } from "@reprotech/api";
 import { readStatus } from "@reprotech/domain";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
+import { isAllowedOrigin } from "@reprotech/auth";
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from "fastify";
 import { fastifyTRPCOpenApiPlugin } from "trpc-to-openapi";
 import { installDrain } from "./drain";
 
@@ -15,6 +22,32 @@ export interface AppOptions {
   logger: FastifyBaseLogger;
   /** Built SPA folder; not served when absent (API-only runs such as integration tests). */
   webDistDir?: string;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+const BEARER = /^Bearer\s+\S+$/i;
+
+/** What a procedure may know of the HTTP exchange: request facts and a way to set cookies. */
+function contextInput(req: FastifyRequest, res: FastifyReply, production: boolean) {
+  return {
+    requestId: req.id,
+    log: req.log,
+    request: {
+      ip: req.ip ?? null,
+      userAgent: req.headers["user-agent"] ?? null,
+      cookieHeader: req.headers.cookie,
+      authorization: req.headers.authorization,
+      // Plain-HTTP cookies only in development; production always marks them Secure.
+      secure: production || req.protocol === "https",
+    },
+    response: {
+      setCookie(value: string) {
+        const current = res.getHeader("set-cookie");
+        const list = current === undefined ? [] : Array.isArray(current) ? current : [String(current)];
+        res.header("set-cookie", [...list, value]);
+      },
+    },
+  };
 }
 
 /** Request ids: a caller's well-formed X-Request-Id is kept so logs join across services. */
@@ -32,7 +65,8 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
     return503OnClosing: true,
     forceCloseConnections: "idle",
     bodyLimit: 10 * 1024 * 1024,
-    trustProxy: true,
+    // Client IPs feed sign-in throttling: never believe X-Forwarded-For from arbitrary peers.
+    trustProxy: false,
   });
 
   installDrain(app);
@@ -68,13 +102,28 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
   });
 
   const createContext = createContextFactory(deps);
+  const allowedOrigins = deps.config.ALLOWED_ORIGINS;
+  const production = deps.config.NODE_ENV === "production";
+
+  // CSRF: a state-changing request that does not carry its own credential (an API token) rides on
+  // the browser's cookie, so it must come from one of our own origins. No Origin → refused.
+  app.addHook("onRequest", async (request, reply) => {
+    if (SAFE_METHODS.has(request.method) || BEARER.test(request.headers.authorization ?? "")) return;
+    if (!/^\/(trpc|api)\//.test(request.url)) return;
+    if (!isAllowedOrigin(request.headers.origin, request.headers.host, allowedOrigins)) {
+      request.log.warn({ origin: request.headers.origin ?? null }, "cross-site request refused");
+      return reply
+        .status(403)
+        .send({ error: "Cross-site request refused: Origin missing or not allowed", requestId: request.id });
+    }
+  });
 
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
       maxBatchSize: deps.config.TRPC_MAX_BATCH_SIZE,
-      createContext: ({ req }) => createContext(req.id, req.log),
+      createContext: ({ req, res }) => createContext(contextInput(req, res, production)),
       onError: ({ path, error, req }) => {
         if (error.code === "INTERNAL_SERVER_ERROR")
           req.log.error({ err: error.cause ?? error, path }, "procedure failed");
@@ -88,7 +137,8 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
     async (rest) => {
       await rest.register(fastifyTRPCOpenApiPlugin, {
         router: appRouter,
-        createContext: ({ req }: { req: { id: string; log: FastifyBaseLogger } }) => createContext(req.id, req.log),
+        createContext: ({ req, res }: { req: FastifyRequest; res: FastifyReply }) =>
+          createContext(contextInput(req, res, production)),
       } as never);
     },
     { prefix: "/api/v1" },

@@ -1,5 +1,6 @@
 // Connects the process to its backing services, in whichever runtime mode the configuration
 // selects, and knows how to let go of them again in the right order.
+import { hashPassword } from "@reprotech/auth";
 import { createCacheRuntime, type CacheRuntime } from "@reprotech/cache";
 import { runtimeMode, type Config, type Logger } from "@reprotech/core";
 import {
@@ -31,7 +32,12 @@ export async function startInfrastructure(config: Config, log: Logger): Promise<
     const result = await migrate(embedded.url, migrationsDir(), (line) => log.info(line));
     // First run: the init migration was just applied, so give the user something to look at.
     if (result.alreadyApplied.length === 0) {
-      await runSeed({ ownerUrl: embedded.url, log: (line) => log.info(`seed ${line}`) });
+      await runSeed({
+        ownerUrl: embedded.url,
+        hashPassword,
+        printCredentials: config.NODE_ENV !== "production",
+        log: (line) => log.info(`seed ${line}`),
+      });
     }
     await embedded.dropToAppRole();
     appUrl = embedded.url;

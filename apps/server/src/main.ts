@@ -24,6 +24,9 @@ if (runtimeMode(config).redis === "in-process") {
   // No Redis means no separate worker process can reach the queue: run the jobs here.
   await registerJobProcessors({
     runtime: infra.runtime,
+    db: infra.db,
+    log: logger,
+    auditRetentionMonths: config.AUDIT_RETENTION_MONTHS,
     workerId: `server-${process.pid}`,
     concurrency: config.WORKER_CONCURRENCY,
   });

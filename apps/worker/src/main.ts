@@ -4,6 +4,7 @@
 import { hostname } from "node:os";
 import { BullQueues, createCacheRuntime } from "@reprotech/cache";
 import { ConfigError, loadConfig } from "@reprotech/core";
+import { createPool, createPrisma } from "@reprotech/db";
 import { registerJobProcessors } from "@reprotech/domain";
 import pino from "pino";
 
@@ -16,14 +17,26 @@ try {
   process.exit(1);
 }
 const log = pino({ name: "worker", level: config.LOG_LEVEL });
-if (!config.REDIS_URL) {
-  log.error("REDIS_URL is not set: the worker needs Redis (in embedded mode the server runs jobs itself)");
+if (!config.REDIS_URL || !config.DATABASE_URL) {
+  log.error(
+    "REDIS_URL and DATABASE_URL must be set: the worker needs both (in embedded mode the server runs jobs itself)",
+  );
   process.exit(1);
 }
 
 const workerId = `${hostname()}-${process.pid}`;
 const runtime = createCacheRuntime(config, `worker-${process.pid}`);
-await registerJobProcessors({ runtime, workerId, concurrency: config.WORKER_CONCURRENCY });
+const pool = createPool(config.DATABASE_URL, config);
+pool.on("error", (error) => log.error({ err: error }, "idle database connection failed"));
+const db = createPrisma(pool);
+await registerJobProcessors({
+  runtime,
+  db,
+  log,
+  workerId,
+  concurrency: config.WORKER_CONCURRENCY,
+  auditRetentionMonths: config.AUDIT_RETENTION_MONTHS,
+});
 if (runtime.queues instanceof BullQueues) await runtime.queues.waitUntilReady();
 log.info({ workerId, concurrency: config.WORKER_CONCURRENCY }, "worker ready: consuming queues");
 
@@ -39,6 +52,8 @@ async function shutdown(signal: NodeJS.Signals) {
   force.unref();
   // Active jobs get the deadline to finish; unfinished ones are released for another worker to retry.
   await runtime.close(config!.SHUTDOWN_TIMEOUT_MS);
+  await db.$disconnect();
+  await pool.end();
   log.info("worker stopped");
   process.exit(0);
 }

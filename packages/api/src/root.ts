@@ -1,9 +1,19 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { apiTokensRouter } from "./routers/api-tokens";
+import { auditRouter } from "./routers/audit";
+import { authRouter } from "./routers/auth";
+import { customersRouter } from "./routers/customers";
 import { systemRouter } from "./routers/system";
+import { usersRouter } from "./routers/users";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
   system: systemRouter,
+  auth: authRouter,
+  customers: customersRouter,
+  users: usersRouter,
+  apiTokens: apiTokensRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,3 +3,6 @@ import { defineQueue } from "./queues";
 
 /** The worker's liveness beat: proves Redis, the queue and a worker process all work end to end. */
 export const heartbeatQueue = defineQueue<{ scheduledBy: string }>("system-heartbeat", { attempts: 1 });
+
+/** Daily audit-log upkeep: create the coming months' partitions, drop those past retention. */
+export const auditMaintenanceQueue = defineQueue<{ retentionMonths: number }>("audit-maintenance", { attempts: 5, backoffMs: 60_000 });

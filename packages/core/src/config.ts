@@ -75,6 +75,8 @@ export const configSchema = z.object({
   SIGNIN_WINDOW_MINUTES: int(15, 1),
   /** Failed sign-ins per client IP within the same window. */
   SIGNIN_IP_MAX_FAILURES: int(100, 1),
+  /** Audit partitions older than this are dropped by the daily maintenance job (at least 12). */
+  AUDIT_RETENTION_MONTHS: int(24, 12),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,7 +2,15 @@
 // Procedures declare the permission they need; the SPA hides what this matrix denies; the
 // authorization test walks every procedure × every role against it.
 
-export const ROLES = ["super_admin", "admin", "veterinarian", "technician", "researcher", "customer_admin", "customer_user"] as const;
+export const ROLES = [
+  "super_admin",
+  "admin",
+  "veterinarian",
+  "technician",
+  "researcher",
+  "customer_admin",
+  "customer_user",
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export const INTERNAL_ROLES: readonly Role[] = ["super_admin", "admin", "veterinarian", "technician", "researcher"];
@@ -14,6 +22,7 @@ export const PERMISSIONS = [
   "customers.manage",
   "users.read",
   "users.manage",
+  "users.assign",
   "apiTokens.manage",
   "audit.read",
   // modules (procedures arrive with each module)
@@ -32,7 +41,14 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READS: Permission[] = ["animals.read", "genotypes.read", "gbv.read", "breeding.read", "laboratory.read", "analytics.read"];
+const READS: Permission[] = [
+  "animals.read",
+  "genotypes.read",
+  "gbv.read",
+  "breeding.read",
+  "laboratory.read",
+  "analytics.read",
+];
 
 const MATRIX: Record<Role, readonly Permission[]> = {
   super_admin: PERMISSIONS,
@@ -40,7 +56,16 @@ const MATRIX: Record<Role, readonly Permission[]> = {
   veterinarian: [...READS, "customers.read", "animals.write", "breeding.write", "apiTokens.manage"],
   technician: [...READS, "customers.read", "animals.write", "genotypes.upload", "laboratory.write"],
   researcher: [...READS, "customers.read", "gbv.models.manage", "gbv.train"],
-  customer_admin: [...READS, "customers.read", "animals.write", "breeding.write", "users.read", "users.manage", "apiTokens.manage", "audit.read"],
+  customer_admin: [
+    ...READS,
+    "customers.read",
+    "animals.write",
+    "breeding.write",
+    "users.read",
+    "users.manage",
+    "apiTokens.manage",
+    "audit.read",
+  ],
   customer_user: [...READS, "customers.read", "animals.write", "breeding.write"],
 };
 

@@ -12,7 +12,8 @@ describe("permission matrix", () => {
 
   it("keeps customer roles out of administration and model management", () => {
     for (const role of CUSTOMER_ROLES) {
-      for (const p of ["customers.manage", "gbv.models.manage", "gbv.train", "genotypes.upload"] as const) expect(can(role, p)).toBe(false);
+      for (const p of ["customers.manage", "gbv.models.manage", "gbv.train", "genotypes.upload"] as const)
+        expect(can(role, p)).toBe(false);
     }
     expect(can("customer_user", "users.manage")).toBe(false);
     expect(can("customer_admin", "users.manage")).toBe(true);

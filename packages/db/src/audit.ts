@@ -20,7 +20,8 @@ export interface AuditEntry {
   detail?: string | null;
 }
 
-const json = (value: unknown) => (value === undefined || value === null ? undefined : JSON.parse(JSON.stringify(value)));
+const json = (value: unknown) =>
+  value === undefined || value === null ? undefined : JSON.parse(JSON.stringify(value));
 
 export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   await tx.auditLog.create({

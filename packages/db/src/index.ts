@@ -5,6 +5,7 @@ export * from "./roles";
 export * from "./urls";
 export * from "./ensure-database";
 export * from "./seed/run";
+export { demoCredentials, type DemoCredential } from "./seed/demo-users";
 export type { Seeder, SeedContext, SeedSizes } from "./seed/types";
 export * from "./tenant";
 export * from "./audit";

@@ -28,9 +28,15 @@ export interface TxOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
 }
 
-export async function withTenant<T>(db: PrismaClient, scope: TenantScope, fn: (tx: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+export async function withTenant<T>(
+  db: PrismaClient,
+  scope: TenantScope,
+  fn: (tx: Tx) => Promise<T>,
+  options: TxOptions = {},
+): Promise<T> {
   const customerIds = scopeSetting(scope);
-  if (scope.userId !== null && !UUID.test(scope.userId)) throw new Error(`Not a user id: ${JSON.stringify(scope.userId)}`);
+  if (scope.userId !== null && !UUID.test(scope.userId))
+    throw new Error(`Not a user id: ${JSON.stringify(scope.userId)}`);
   return db.$transaction(
     async (tx) => {
       await tx.$queryRaw`SELECT set_config('app.customer_ids', ${customerIds}, true), set_config('app.user_id', ${scope.userId ?? ""}, true)`;

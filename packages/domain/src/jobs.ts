@@ -1,16 +1,33 @@
 // Which handler processes which queue. The worker process registers these on BullMQ; the embedded
 // single-process mode registers the same handlers on the in-process queue.
-import { heartbeatQueue, type CacheRuntime } from "@reprotech/cache";
+import { auditMaintenanceQueue, heartbeatQueue, type CacheRuntime } from "@reprotech/cache";
+import type { Logger } from "@reprotech/core";
+import type { PrismaClient } from "@reprotech/db";
+import { AUDIT_MAINTENANCE_EVERY_MS, maintainAuditPartitions } from "./audit/maintenance";
 import { HEARTBEAT_EVERY_MS, recordHeartbeat } from "./system/heartbeat";
 
 export interface JobDeps {
   runtime: CacheRuntime;
+  db: PrismaClient;
+  log: Logger;
   workerId: string;
   concurrency: number;
+  auditRetentionMonths: number;
 }
 
 export async function registerJobProcessors(deps: JobDeps): Promise<void> {
   const { queues, cache } = deps.runtime;
   queues.process(heartbeatQueue, async () => recordHeartbeat(cache, deps.workerId), { concurrency: 1 });
+  queues.process(
+    auditMaintenanceQueue,
+    async ({ retentionMonths }) => {
+      const result = await maintainAuditPartitions(deps.db, retentionMonths);
+      if (result.created || result.dropped.length) deps.log.info(result, "audit partitions maintained");
+    },
+    { concurrency: 1 },
+  );
   await queues.schedule(heartbeatQueue, HEARTBEAT_EVERY_MS, { scheduledBy: deps.workerId });
+  await queues.schedule(auditMaintenanceQueue, AUDIT_MAINTENANCE_EVERY_MS, {
+    retentionMonths: deps.auditRetentionMonths,
+  });
 }

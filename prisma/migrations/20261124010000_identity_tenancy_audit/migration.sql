@@ -215,12 +215,16 @@ END
 $$;
 
 -- Retention: drops whole partitions that ended before `keep_months` months ago; returns their names.
+-- The application role may call it for its scheduled retention, but never to erase recent history.
 CREATE FUNCTION audit_drop_partitions_before(keep_months integer) RETURNS SETOF text
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
   cutoff date := (date_trunc('month', now() AT TIME ZONE 'UTC') - make_interval(months => keep_months))::date;
   part record;
 BEGIN
+  IF keep_months < 12 THEN
+    RAISE EXCEPTION 'audit retention must keep at least 12 months (asked for %)', keep_months;
+  END IF;
   FOR part IN
     SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
     WHERE i.inhparent = 'audit_log'::regclass AND c.relname ~ '^audit_log_y[0-9]{4}m[0-9]{2}$'
@@ -232,7 +236,7 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION audit_ensure_partitions(integer), audit_drop_partitions_before(integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION audit_ensure_partitions(integer) TO reprotech_app;
+GRANT EXECUTE ON FUNCTION audit_ensure_partitions(integer), audit_drop_partitions_before(integer) TO reprotech_app;
 
 SELECT audit_ensure_partitions(3);
 

@@ -3,9 +3,10 @@
 import { Faker, en } from "@faker-js/faker";
 import { createPool, createPrisma } from "../pool";
 import { customersSeeder } from "./customers";
+import { demoUsersSeeder } from "./demo-users";
 import type { Seeder, SeedSizes } from "./types";
 
-export const seeders: readonly Seeder[] = [customersSeeder];
+export const seeders: readonly Seeder[] = [customersSeeder, demoUsersSeeder];
 
 export const DEFAULT_SEED = 20261124;
 export const DEFAULT_SIZES: SeedSizes = { customers: 20 };
@@ -14,6 +15,8 @@ export interface SeedOptions {
   ownerUrl: string;
   seed?: number;
   sizes?: Partial<SeedSizes>;
+  hashPassword: (password: string) => Promise<string>;
+  printCredentials?: boolean;
   log?: (line: string) => void;
 }
 
@@ -32,7 +35,15 @@ export async function runSeed(options: SeedOptions): Promise<void> {
       // Each step gets its own PRNG stream, so adding a step never changes another step's rows.
       const faker = new Faker({ locale: [en] });
       faker.seed([options.seed ?? DEFAULT_SEED, hash(seeder.name)]);
-      await seeder.run({ db, faker, sizes, log });
+      await seeder.run({
+        db,
+        faker,
+        sizes,
+        log,
+        seed: options.seed ?? DEFAULT_SEED,
+        hashPassword: options.hashPassword,
+        printCredentials: options.printCredentials ?? false,
+      });
     }
   } finally {
     await db.$disconnect();

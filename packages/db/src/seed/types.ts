@@ -12,6 +12,12 @@ export interface SeedContext {
   /** Seeded faker: the same seed and sizes always produce the same rows. */
   faker: Faker;
   sizes: SeedSizes;
+  /** The run's PRNG seed, for seeders that derive values outside faker (demo passwords). */
+  seed: number;
+  /** Password hashing comes from @reprotech/auth, which sits above this package. */
+  hashPassword: (password: string) => Promise<string>;
+  /** Whether demo credentials may be printed (never in production). */
+  printCredentials: boolean;
   log: (line: string) => void;
 }
 

@@ -1,8 +1,10 @@
 // `pnpm db:seed [--seed N] [--customers N]`: deterministic demo data through the owner connection.
+// It lives in the server app because seeding demo users needs password hashing from @reprotech/auth,
+// which sits above the database package.
 import { parseArgs } from "node:util";
+import { hashPassword } from "@reprotech/auth";
 import { loadConfig } from "@reprotech/core";
-import { DEFAULT_SEED, DEFAULT_SIZES, runSeed } from "../seed/run";
-import { ownerUrl } from "../urls";
+import { DEFAULT_SEED, DEFAULT_SIZES, ownerUrl, runSeed } from "@reprotech/db";
 
 const { values } = parseArgs({
   options: {
@@ -19,9 +21,12 @@ const count = (name: string, raw: string | undefined): number => {
   return n;
 };
 
+const config = loadConfig();
 await runSeed({
-  ownerUrl: ownerUrl(loadConfig()),
+  ownerUrl: ownerUrl(config),
   seed: count("seed", values.seed),
   sizes: { customers: count("customers", values.customers) },
+  hashPassword,
+  printCredentials: config.NODE_ENV !== "production",
   log: (line) => console.log(line),
 });

@@ -1,0 +1,145 @@
+// One farm's data never reaches another: objects made in customer A, probed by every role scoped to
+// customer B — in-process through tRPC callers, and over HTTP through the SDK with B's API token.
+import { appRouter } from "@reprotech/api";
+import { createReprotechClient, type ReprotechClient } from "@reprotech/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp } from "../../support/app";
+import { callerFor, createWorld, type World } from "../../support/identity";
+
+let world: World;
+let tokenA: string;
+let tokenIdA: string;
+let tokenB: string;
+
+/** "Hidden" means the call fails without revealing the object: NOT_FOUND, or FORBIDDEN for a role that may not ask at all. */
+async function expectHidden(call: Promise<unknown>, what: string) {
+  const error = await call.then(
+    (value) => ({ code: "RETURNED", value }),
+    (e: { code?: string; data?: { code?: string } }) => ({ code: e.data?.code ?? e.code }),
+  );
+  expect(["NOT_FOUND", "FORBIDDEN"], `${what} → ${JSON.stringify(error)}`).toContain(error.code);
+}
+
+type Api = Awaited<ReturnType<typeof callerFor>>["caller"];
+
+/** Every tenant-scoped procedure pointed at A's objects; lists must not contain them. */
+async function probe(api: Pick<Api, "customers" | "users" | "apiTokens" | "audit">, label: string) {
+  const A = world.customerA;
+  const userA = world.usersA.customer_user.id;
+  await expectHidden(api.customers.get({ customerId: A }), `${label} customers.get`);
+  await expectHidden(api.customers.update({ customerId: A, name: "Stolen farm" }), `${label} customers.update`);
+  await expectHidden(api.customers.setStatus({ customerId: A, status: "suspended" }), `${label} customers.setStatus`);
+  await expectHidden(api.users.get({ userId: userA }), `${label} users.get`);
+  await expectHidden(api.users.list({ customerId: A }), `${label} users.list(A)`);
+  await expectHidden(api.users.update({ userId: userA, displayName: "Stolen" }), `${label} users.update`);
+  await expectHidden(api.users.resetPassword({ userId: userA }), `${label} users.resetPassword`);
+  await expectHidden(
+    api.users.setAssignments({ userId: world.usersA.veterinarian.id, customerIds: [] }),
+    `${label} users.setAssignments`,
+  );
+  await expectHidden(api.apiTokens.list({ customerId: A }), `${label} apiTokens.list(A)`);
+  await expectHidden(api.apiTokens.revoke({ customerId: A, id: tokenIdA }), `${label} apiTokens.revoke(A)`);
+  await expectHidden(
+    api.apiTokens.revoke({ customerId: world.customerB, id: tokenIdA }),
+    `${label} apiTokens.revoke(B, A's id)`,
+  );
+  await expectHidden(api.audit.list({ customerId: A }), `${label} audit.list(A)`);
+
+  const customers = await api.customers.list().catch(() => ({ items: [] as { id: string }[] }));
+  expect(
+    customers.items.map((c) => c.id),
+    `${label} customers.list`,
+  ).not.toContain(A);
+  const users = await api.users.list().catch(() => ({ items: [] as { customerId: string | null }[] }));
+  expect(
+    users.items.filter((u) => u.customerId === A),
+    `${label} users.list`,
+  ).toEqual([]);
+  const audit = await api.audit.list().catch(() => ({ items: [] as { customerId: string | null }[] }));
+  expect(
+    audit.items.filter((e) => e.customerId === A),
+    `${label} audit.list`,
+  ).toEqual([]);
+}
+
+/** The SDK client shaped like a server-side caller (`a.b(input)`), choosing query or mutate per procedure. */
+function sdkAsCaller(client: ReprotechClient): Api {
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
+  const at = (path: string[]): unknown =>
+    new Proxy(() => {}, {
+      get: (_t, key: string) => at([...path, key]),
+      apply: (_t, _this, args: unknown[]) => {
+        const name = path.join(".");
+        const node = path.reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], client) as Record<
+          string,
+          (i: unknown) => Promise<unknown>
+        >;
+        return procedures[name]!._def.type === "query" ? node.query!(args[0]) : node.mutate!(args[0]);
+      },
+    });
+  return at([]) as Api;
+}
+
+beforeAll(async () => {
+  world = await createWorld();
+  const adminA = await callerFor(world, world.usersA.customer_admin.email);
+  const created = await adminA.caller.apiTokens.create({
+    customerId: world.customerA,
+    name: "A's integration",
+    permissions: ["customers.read", "users.read"],
+  });
+  tokenA = created.token;
+  tokenIdA = created.apiToken.id;
+  // Something in A's audit trail worth stealing.
+  await adminA.caller.users.update({ userId: world.usersA.customer_user.id, displayName: "A's user, renamed" });
+  const adminB = await callerFor(world, world.usersB.customer_admin.email);
+  tokenB = (
+    await adminB.caller.apiTokens.create({
+      customerId: world.customerB,
+      name: "B's integration",
+      permissions: ["customers.read", "users.read", "users.manage", "apiTokens.manage", "audit.read"],
+    })
+  ).token;
+});
+afterAll(async () => world?.close());
+
+async function assertAUntouched() {
+  const { rows } = await world.owner.query(`SELECT name, status FROM customers WHERE id = $1`, [world.customerA]);
+  expect(rows[0]).toEqual({ name: expect.stringMatching(/^Farm A /), status: "active" });
+  const user = await world.owner.query(`SELECT display_name FROM users WHERE id = $1`, [world.usersA.customer_user.id]);
+  expect(user.rows[0].display_name).toBe("A's user, renamed");
+  const token = await world.owner.query(`SELECT revoked_at FROM api_tokens WHERE id = $1`, [tokenIdA]);
+  expect(token.rows[0].revoked_at).toBeNull();
+  const resets = await world.owner.query(`SELECT count(*)::int AS n FROM password_resets WHERE user_id = $1`, [
+    world.usersA.customer_user.id,
+  ]);
+  expect(resets.rows[0].n).toBe(0);
+}
+
+describe("cross-tenant isolation", () => {
+  for (const role of ["customer_admin", "customer_user", "veterinarian", "technician", "researcher"] as const) {
+    it(`hides customer A's objects from ${role} of customer B`, async () => {
+      const { caller } = await callerFor(world, world.usersB[role].email);
+      await probe(caller, role);
+      await assertAUntouched();
+    });
+  }
+
+  it("hides them from B's API token through the SDK over HTTP", async () => {
+    const t = await startTestApp();
+    try {
+      const url = await t.app.listen({ host: "127.0.0.1", port: 0 });
+      const sdkB = createReprotechClient({ url, token: tokenB });
+      await probe(sdkAsCaller(sdkB), "api-token B");
+      // The token reaches its own farm, so the wall is not simply "nothing works".
+      const own = await sdkB.customers.list.query();
+      expect(own.items.map((c) => c.id)).toEqual([world.customerB]);
+      // A's own token, by contrast, sees A.
+      const sdkA = createReprotechClient({ url, token: tokenA });
+      expect((await sdkA.customers.get.query({ customerId: world.customerA })).id).toBe(world.customerA);
+      await assertAUntouched();
+    } finally {
+      await t.close();
+    }
+  });
+});

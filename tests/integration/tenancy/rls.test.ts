@@ -1,0 +1,125 @@
+// Row-level security proven without the application code: raw SQL as the application role.
+import { randomBytes, randomUUID } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createWorld, type World } from "../../support/identity";
+
+let world: World;
+let app: pg.Pool;
+let tables: { name: string; rls: boolean; force: boolean; customerColumn: string | null }[];
+
+beforeAll(async () => {
+  world = await createWorld();
+  app = new pg.Pool({ connectionString: inject("appUrl"), max: 2 });
+  // Rows of every kind for farm A, written as the owner.
+  const a = world.customerA;
+  const userA = world.usersA.customer_admin.id;
+  const o = world.owner;
+  await o.query(
+    `INSERT INTO sessions (id, secret_hash, user_id, expires_at) VALUES ($1, '\\x00', $2, now() + interval '1 hour')`,
+    [randomBytes(8).toString("hex"), userA],
+  );
+  await o.query(
+    `INSERT INTO api_tokens (id, secret_hash, customer_id, created_by_id, name, permissions, expires_at) VALUES ($1, '\\x00', $2, $3, 't', '{animals.read}', now() + interval '1 day')`,
+    [randomBytes(8).toString("hex"), a, userA],
+  );
+  await o.query(
+    `INSERT INTO password_resets (id, secret_hash, user_id, created_by_id, expires_at) VALUES ($1, '\\x00', $2, $2, now() + interval '1 hour')`,
+    [randomBytes(8).toString("hex"), userA],
+  );
+  await o.query(`INSERT INTO audit_log (id, customer_id, action, result) VALUES ($1, $2, 'test.row', 'ok')`, [
+    randomUUID(),
+    a,
+  ]);
+  const { rows } = await o.query(`
+    SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS force,
+           (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname IN ('customer_id') AND NOT a.attisdropped) AS "customerColumn"
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> '_prisma_migrations'
+    ORDER BY c.relname`);
+  tables = rows;
+});
+afterAll(async () => {
+  await app?.end();
+  await world?.close();
+});
+
+async function inTransaction<T>(
+  settings: { customerIds?: string; userId?: string },
+  fn: (c: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const c = await app.connect();
+  try {
+    await c.query("BEGIN");
+    if (settings.customerIds !== undefined)
+      await c.query(`SELECT set_config('app.customer_ids', $1, true)`, [settings.customerIds]);
+    if (settings.userId !== undefined) await c.query(`SELECT set_config('app.user_id', $1, true)`, [settings.userId]);
+    return await fn(c);
+  } finally {
+    await c.query("ROLLBACK");
+    c.release();
+  }
+}
+
+describe("row-level security as the application role", () => {
+  it("is enabled and forced on every table (partitions inherit the parent's)", () => {
+    expect(tables.length).toBeGreaterThanOrEqual(7);
+    for (const t of tables)
+      expect({ table: t.name, rls: t.rls, force: t.force }).toEqual({ table: t.name, rls: true, force: true });
+  });
+
+  it("shows nothing in any table when no tenant setting is present", async () => {
+    for (const t of tables) {
+      const { rows: owned } = await world.owner.query(`SELECT count(*)::int AS n FROM "${t.name}"`);
+      expect(owned[0].n, `${t.name} has rows to hide`).toBeGreaterThan(0);
+      const { rows } = await app.query(`SELECT count(*)::int AS n FROM "${t.name}"`);
+      expect({ table: t.name, visible: rows[0].n }).toEqual({ table: t.name, visible: 0 });
+    }
+  });
+
+  it("inside customer B's transaction, cannot read, change or delete customer A's rows", async () => {
+    const b = world.customerB;
+    const a = world.customerA;
+    const userB = world.usersB.customer_admin.id;
+    await inTransaction({ customerIds: b, userId: userB }, async (c) => {
+      for (const t of tables.filter((t) => t.customerColumn)) {
+        const read = await c.query(`SELECT count(*)::int AS n FROM "${t.name}" WHERE customer_id = $1`, [a]);
+        expect({ table: t.name, read: read.rows[0].n }).toEqual({ table: t.name, read: 0 });
+      }
+      expect((await c.query(`SELECT count(*)::int AS n FROM customers WHERE id = $1`, [a])).rows[0].n).toBe(0);
+      expect((await c.query(`UPDATE customers SET name = 'stolen' WHERE id = $1`, [a])).rowCount).toBe(0);
+      expect((await c.query(`UPDATE users SET display_name = 'stolen' WHERE customer_id = $1`, [a])).rowCount).toBe(0);
+      expect((await c.query(`DELETE FROM api_tokens WHERE customer_id = $1`, [a])).rowCount).toBe(0);
+      expect((await c.query(`SELECT count(*)::int AS n FROM sessions`)).rows[0].n).toBe(0);
+      expect((await c.query(`SELECT count(*)::int AS n FROM password_resets`)).rows[0].n).toBe(0);
+    });
+    // Writing a row that belongs to A from B's transaction is refused by the WITH CHECK clause.
+    await expect(
+      inTransaction({ customerIds: b, userId: userB }, (c) =>
+        c.query(
+          `INSERT INTO api_tokens (id, secret_hash, customer_id, created_by_id, name, permissions, expires_at) VALUES ('x1', '\\x00', $1, $2, 'x', '{}', now())`,
+          [a, userB],
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      inTransaction({ customerIds: b, userId: userB }, (c) =>
+        c.query(`UPDATE users SET customer_id = $1 WHERE id = $2`, [a, userB]),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    // B's own rows stay reachable: the wall is not simply "nothing works".
+    await inTransaction({ customerIds: b, userId: userB }, async (c) => {
+      expect((await c.query(`SELECT count(*)::int AS n FROM customers WHERE id = $1`, [b])).rows[0].n).toBe(1);
+      expect((await c.query(`SELECT count(*)::int AS n FROM users WHERE customer_id = $1`, [b])).rows[0].n).toBe(2);
+    });
+  });
+
+  it("keeps the audit log append-only for the application role", async () => {
+    await inTransaction({ customerIds: "*" }, async (c) => {
+      await expect(c.query(`UPDATE audit_log SET detail = 'rewritten'`)).rejects.toThrow(/permission denied/);
+    });
+    await inTransaction({ customerIds: "*" }, async (c) => {
+      await expect(c.query(`DELETE FROM audit_log`)).rejects.toThrow(/permission denied/);
+    });
+  });
+});
