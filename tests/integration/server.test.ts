@@ -1,4 +1,5 @@
 // The HTTP surface in-process against real PostgreSQL and Redis.
+import { generateToken } from "@reprotech/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp } from "../support/app";
 
@@ -84,5 +85,26 @@ describe("request hygiene", () => {
   it("replaces a malformed request id instead of logging it", async () => {
     const res = await t.app.inject({ url: "/healthz", headers: { "x-request-id": "bad id\nwith newline" } });
     expect(res.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("internal errors", () => {
+  it("answers 500 with a sanitised message, never the driver's, when the database is gone", async () => {
+    const broken = await startTestApp();
+    try {
+      await broken.pool.end();
+      // Resolving the bearer token needs the database, which now fails underneath.
+      const res = await broken.app.inject({
+        url: "/trpc/customers.list",
+        headers: { authorization: `Bearer ${generateToken().token}` },
+      });
+      expect(res.statusCode).toBe(500);
+      const body = res.json().error.json;
+      expect(body.message).toBe("Internal server error");
+      expect(JSON.stringify(body)).not.toMatch(/pool|pg|sql|stack/i);
+    } finally {
+      await broken.app.close();
+      await broken.runtime.close(1000);
+    }
   });
 });

@@ -25,6 +25,8 @@ export async function startTestApp(env: Record<string, string> = {}) {
   return {
     app,
     config,
+    pool,
+    runtime,
     async close() {
       await app.close();
       await runtime.close(1000);
