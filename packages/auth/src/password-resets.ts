@@ -6,6 +6,7 @@ import { checkPasswordPolicy, DUMMY_HASH, hashPassword, verifyPassword } from ".
 import type { Principal } from "./principal";
 import { invalidateUserSessions, type AuthDeps } from "./sessions";
 import { signInKeys } from "./sign-in";
+import { asSystemFor } from "./system-scope";
 import { generateToken, parseToken, secretMatches } from "./tokens";
 
 export const PASSWORD_RESET_TTL_MS = 3_600_000;
@@ -18,7 +19,7 @@ function checkNewPassword(password: string): void {
 
 /**
  * A one-time reset link token for `userId`, valid one hour. Earlier unused links of the user stop
- * working. Password resets are system rows: `tx` must be a system (all-customers) transaction.
+ * working. `tx` may be any tenant transaction in which the user is visible (see system-scope.ts).
  */
 export async function createPasswordReset(
   tx: Tx,
@@ -26,13 +27,15 @@ export async function createPasswordReset(
   createdById: string,
   now: Date = new Date(),
 ): Promise<{ token: string; expiresAt: Date }> {
-  const { id, token, secretHash } = generateToken();
-  const expiresAt = new Date(now.getTime() + PASSWORD_RESET_TTL_MS);
-  await tx.passwordReset.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
-  await tx.passwordReset.create({
-    data: { id, secretHash: new Uint8Array(secretHash), userId, createdById, createdAt: now, expiresAt },
+  return asSystemFor(tx, userId, async () => {
+    const { id, token, secretHash } = generateToken();
+    const expiresAt = new Date(now.getTime() + PASSWORD_RESET_TTL_MS);
+    await tx.passwordReset.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
+    await tx.passwordReset.create({
+      data: { id, secretHash: new Uint8Array(secretHash), userId, createdById, createdAt: now, expiresAt },
+    });
+    return { token, expiresAt };
   });
-  return { token, expiresAt };
 }
 
 /** Sets a new password with a reset token, once; ends all the user's sessions. */

@@ -8,6 +8,7 @@ import type { Config } from "@reprotech/core";
 import { withSystem, type PrismaClient, type Tx } from "@reprotech/db";
 import { decodeBase64, encodeBase64 } from "@oslojs/encoding";
 import { sessionPrincipal, userBlock, userStateInclude, userStateOf, type Principal } from "./principal";
+import { asSystemFor } from "./system-scope";
 import { generateToken, parseToken, secretMatches } from "./tokens";
 
 export interface SessionConfig {
@@ -176,13 +177,14 @@ async function bumpUserVersion(deps: AuthDeps, userId: string): Promise<void> {
 
 /**
  * Ends every session of a user (sign out everywhere, password change, role or assignment change,
- * disabling). Inside `tx` when given, so it commits with the change that caused it. Returns how
- * many sessions ended.
+ * disabling). Inside `tx` when given, so it commits with the change that caused it: any tenant
+ * transaction in which the user is visible will do (see system-scope.ts). Returns how many
+ * sessions ended.
  */
 export async function invalidateUserSessions(deps: AuthDeps, userId: string, tx?: Tx): Promise<number> {
   const run = (t: Tx) =>
     t.$queryRaw<{ id: string }[]>`DELETE FROM sessions WHERE user_id = ${userId}::uuid RETURNING id`;
-  const ended = tx ? await run(tx) : await withSystem(deps.db, run);
+  const ended = tx ? await asSystemFor(tx, userId, () => run(tx)) : await withSystem(deps.db, run);
   // A new version orphans every cached session of the user, including ones cached by a
   // validation racing with this call; deleting the entries too frees the memory at once.
   await bumpUserVersion(deps, userId);

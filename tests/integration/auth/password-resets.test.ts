@@ -8,7 +8,7 @@ import {
   validateSessionToken,
   type Principal,
 } from "@reprotech/auth";
-import { withSystem } from "@reprotech/db";
+import { withSystem, withTenant } from "@reprotech/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditRows, createAuthWorld, later, PASSWORD, rowText, type AuthWorld } from "./world";
 
@@ -54,6 +54,21 @@ describe("password resets", () => {
     });
     expect((await signInAs(user.email, NEW)).ok).toBe(true);
     expect((await auditRows(w.owner, "auth.passwordReset", user.id)).map((r) => r.result)).toEqual(["ok", "denied"]);
+  });
+
+  it("can be issued from a customer admin's tenant transaction, for that customer's users only", async () => {
+    const farm = await w.customer();
+    const manager = await w.user("customer_admin", { customerId: farm });
+    const farmer = await w.user("customer_user", { customerId: farm });
+    const stranger = await w.user("customer_user", { customerId: await w.customer() });
+    const scope = { customerIds: [farm], userId: manager.id };
+    const { token } = await withTenant(w.db, scope, (tx) => createPasswordReset(tx, farmer.id, manager.id));
+    await expect(
+      withTenant(w.db, scope, (tx) => createPasswordReset(tx, stranger.id, manager.id)),
+    ).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await consumePasswordReset(w.deps, token, NEW)).toEqual({ userId: farmer.id });
   });
 
   it("expire after an hour", async () => {

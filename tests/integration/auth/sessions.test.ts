@@ -194,6 +194,38 @@ describe("sessions", () => {
     expect(await validateSessionToken(w.deps, s.token)).toBeNull();
   });
 
+  it("invalidateUserSessions inside a narrower tenant transaction still ends them (row-level security hides them there)", async () => {
+    const farm = await w.customer();
+    const manager = await w.user("customer_admin", { customerId: farm });
+    const farmer = await w.user("customer_user", { customerId: farm });
+    const s = await start(farmer.id);
+    const ended = await withTenant(w.db, { customerIds: [farm], userId: manager.id }, async (tx) => {
+      await tx.user.update({ where: { id: farmer.id }, data: { status: "disabled" } });
+      const n = await invalidateUserSessions(w.deps, farmer.id, tx);
+      // The caller's scope is back as it was.
+      const [row] = await tx.$queryRaw<{ scope: string }[]>`SELECT current_setting('app.customer_ids', true) AS scope`;
+      expect(row!.scope).toBe(farm);
+      expect(await tx.customer.count()).toBe(1);
+      return n;
+    });
+    expect(ended).toBe(1);
+    expect((await w.owner.query(`SELECT 1 FROM sessions WHERE user_id = $1`, [farmer.id])).rows).toHaveLength(0);
+    expect(await validateSessionToken(w.deps, s.token)).toBeNull();
+  });
+
+  it("invalidateUserSessions refuses a user outside the caller's scope", async () => {
+    const farm = await w.customer();
+    const manager = await w.user("customer_admin", { customerId: farm });
+    const stranger = await w.user("customer_user", { customerId: await w.customer() });
+    const s = await start(stranger.id);
+    await expect(
+      withTenant(w.db, { customerIds: [farm], userId: manager.id }, (tx) =>
+        invalidateUserSessions(w.deps, stranger.id, tx),
+      ),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await validateSessionToken(w.deps, s.token)).not.toBeNull();
+  });
+
   it("a validation racing with an uncommitted invalidation waits for it and never caches the dead session", async () => {
     const user = await w.user("admin");
     const s = await start(user.id);
