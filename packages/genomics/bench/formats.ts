@@ -1,12 +1,26 @@
-// Format benchmarks: parse a 1,000 x 60K .ped to packed rows against `plink1.9 --file --make-bed`,
-// and stream a 96-sample x 60K FinalReport. Data is generated once under os.tmpdir() and reused.
+// Format benchmarks: parse a 1,000 x 60K .ped to packed rows against `plink1.9 --file --make-bed`
+// (and the first 250 and 500 samples of it, to show peak RSS does not grow with the number of samples
+// beyond the packed output), and stream a 96-sample x 60K FinalReport. Data is generated once under os.tmpdir() and reused.
 // Each measurement runs in its own child process so peak RSS (process.resourceUsage().maxRSS)
 // belongs to that task alone. Prints figures; asserts nothing.
 //
 //   pnpm --filter @reprotech/genomics bench        (runs this, then bench/kernels.ts)
 //   tsx bench/formats.ts                           (this file only)
 import { spawnSync } from "node:child_process";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -30,18 +44,30 @@ import {
 const DIR = join(tmpdir(), "reprotech-genomics-bench");
 const PED_BASE = "ped1000x60k";
 const FR_BASE = "fr96x60k";
+const FR_SAMPLES = 96;
 const SELF = fileURLToPath(import.meta.url);
 const READ_CHUNK = 1 << 20;
+const PED_SAMPLES = 1000;
+/** Smaller .ped files (the first N lines of the 1,000-sample one) for the RSS-versus-samples figures. */
+const PED_RSS_SIZES = [250, 500] as const;
+
+function pedPath(samples: number): string {
+  return join(DIR, samples === PED_SAMPLES ? `${PED_BASE}.ped` : `${PED_BASE}_first${samples}.ped`);
+}
 
 interface TaskResult {
   ms: number;
   maxRssMb: number;
   bytes?: number;
   samples?: number;
+  /** .ped: size of the packed matrix readPed returned. */
+  packedBytes?: number;
   /** A second timing inside the same task (simulate: writeBed). */
   extraMs?: number;
   /** FinalReport: resident memory after 8 samples and after the last, to show it does not grow with samples. */
   rssAt8?: number;
+  /** And after half of them (48): from there on RSS should stay put (the GC's backlog of read chunks has reached its level). */
+  rssAtHalf?: number;
   rssAtEnd?: number;
 }
 
@@ -51,14 +77,24 @@ function rssMb(): number {
 
 // ---- tasks (run in a child process) ----
 
-async function taskParsePed(): Promise<TaskResult> {
+async function taskParsePed(arg?: string): Promise<TaskResult> {
+  const n = arg === undefined ? PED_SAMPLES : Number(arg);
+  const path = pedPath(n);
   const t = performance.now();
-  const r = await readPed(createReadStream(join(DIR, `${PED_BASE}.ped`), { highWaterMark: READ_CHUNK }), readFileSync(join(DIR, `${PED_BASE}.map`)));
+  const r = await readPed(createReadStream(path, { highWaterMark: READ_CHUNK }), readFileSync(join(DIR, `${PED_BASE}.map`)));
   const ms = performance.now() - t;
-  // Keep the result for the comparison with plink (not timed).
-  writeFileSync(join(DIR, "ours.packed"), r.genotypes.data);
-  writeFileSync(join(DIR, "ours.bim"), formatBim(r.panel));
-  return { ms, maxRssMb: rssMb(), samples: r.samples.length, bytes: statSync(join(DIR, `${PED_BASE}.ped`)).size };
+  const maxRssMb = rssMb(); // before the files below are written
+  if (n === PED_SAMPLES) {
+    // Keep the result for the comparison with plink (not timed).
+    writeFileSync(join(DIR, "ours.packed"), r.genotypes.data);
+    writeFileSync(join(DIR, "ours.bim"), formatBim(r.panel));
+  }
+  return { ms, maxRssMb, samples: r.samples.length, bytes: statSync(path).size, packedBytes: r.genotypes.data.length };
+}
+
+/** Node + tsx + this file's imports, nothing parsed: the floor under every peak RSS here. */
+async function taskBaseline(): Promise<TaskResult> {
+  return Promise.resolve({ ms: 0, maxRssMb: rssMb() });
 }
 
 async function taskParseFinalReport(): Promise<TaskResult> {
@@ -67,12 +103,14 @@ async function taskParseFinalReport(): Promise<TaskResult> {
   const reader = new FinalReportReader(createReadStream(join(DIR, `${FR_BASE}_FinalReport.txt`), { highWaterMark: READ_CHUNK }), { panel });
   let samples = 0;
   let rssAt8 = 0;
+  let rssAtHalf = 0;
   for await (const s of reader) {
     if (s.row.length > 0) samples++;
     if (samples === 8) rssAt8 = process.memoryUsage().rss / 1e6;
+    if (samples === FR_SAMPLES / 2) rssAtHalf = process.memoryUsage().rss / 1e6;
   }
   const ms = performance.now() - t;
-  return { ms, maxRssMb: rssMb(), samples, bytes: reader.bytesRead, rssAt8, rssAtEnd: process.memoryUsage().rss / 1e6 };
+  return { ms, maxRssMb: rssMb(), samples, bytes: reader.bytesRead, rssAt8, rssAtHalf, rssAtEnd: process.memoryUsage().rss / 1e6 };
 }
 
 async function taskSimulate(): Promise<TaskResult> {
@@ -85,12 +123,17 @@ async function taskSimulate(): Promise<TaskResult> {
   return { ms, maxRssMb: rssMb(), bytes, extraMs: performance.now() - t2 };
 }
 
-const TASKS: Record<string, () => Promise<TaskResult>> = { "parse-ped": taskParsePed, "parse-finalreport": taskParseFinalReport, simulate: taskSimulate };
+const TASKS: Record<string, (arg?: string) => Promise<TaskResult>> = {
+  "parse-ped": taskParsePed,
+  "parse-finalreport": taskParseFinalReport,
+  simulate: taskSimulate,
+  baseline: taskBaseline,
+};
 
 // ---- orchestration ----
 
-function runChild(task: string): TaskResult {
-  const r = spawnSync(process.execPath, [...process.execArgv, SELF, "--task", task], { encoding: "utf8", maxBuffer: 1 << 24 });
+function runChild(task: string, arg?: string): TaskResult {
+  const r = spawnSync(process.execPath, [...process.execArgv, SELF, "--task", task, ...(arg === undefined ? [] : [arg])], { encoding: "utf8", maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`task ${task} failed (${r.status}): ${r.stderr}`);
   const last = r.stdout.trim().split("\n").at(-1)!;
   return JSON.parse(last) as TaskResult;
@@ -118,9 +161,10 @@ async function ensureData(): Promise<void> {
     writeFileSync(join(DIR, `${PED_BASE}.done`), "");
     console.log(`generated ${PED_BASE}.ped (${(statSync(join(DIR, `${PED_BASE}.ped`)).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
+  for (const n of PED_RSS_SIZES) if (!existsSync(pedPath(n))) firstLines(pedPath(PED_SAMPLES), pedPath(n), n);
   if (!existsSync(join(DIR, `${FR_BASE}.done`))) {
     const t = performance.now();
-    const pop = simulatePopulation({ seed: 2, nAnimals: 96, nSnps: 60_000, nGenerations: 1, missingRate: 0.005 });
+    const pop = simulatePopulation({ seed: 2, nAnimals: FR_SAMPLES, nSnps: 60_000, nGenerations: 1, missingRate: 0.005 });
     writeFileSync(join(DIR, `${FR_BASE}_manifest.csv`), formatIlluminaManifest(pop.panel));
     // A realistic column set: AB, Top and Forward alleles plus SNP columns and GC Score (~75 bytes a row).
     const fr = writeFinalReport(
@@ -133,6 +177,36 @@ async function ensureData(): Promise<void> {
     writeFileSync(join(DIR, `${FR_BASE}.done`), "");
     console.log(`generated ${FR_BASE}_FinalReport.txt (${(statSync(join(DIR, `${FR_BASE}_FinalReport.txt`)).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
+}
+
+/** Copies the first n lines of src to dst (streamed; written under a temporary name, then renamed). */
+function firstLines(src: string, dst: string, n: number): void {
+  const buf = new Uint8Array(READ_CHUNK);
+  const fin = openSync(src, "r");
+  const fout = openSync(`${dst}.part`, "w");
+  try {
+    let lines = 0;
+    for (;;) {
+      const got = readSync(fin, buf);
+      if (got === 0) break;
+      let end = 0;
+      while (end < got && lines < n) {
+        const nl = buf.indexOf(10, end);
+        if (nl < 0 || nl >= got) {
+          end = got;
+          break;
+        }
+        end = nl + 1;
+        lines++;
+      }
+      writeSync(fout, buf, 0, end);
+      if (lines >= n) break;
+    }
+  } finally {
+    closeSync(fin);
+    closeSync(fout);
+  }
+  renameSync(`${dst}.part`, dst);
 }
 
 function fmt(ms: number): string {
@@ -162,12 +236,25 @@ async function main(): Promise<void> {
   const identical = Buffer.from(aligned.data).equals(readFileSync(join(DIR, "ours.packed")));
   console.log(`  calls identical to plink's .bed:  ${identical ? "yes" : "NO"}`);
 
+  // Peak RSS against the number of samples: each size twice in its own process, the lower peak kept
+  // (garbage the GC has not yet collected, e.g. the stream's 1 MB read chunks, varies from run to run).
+  const baseline = Math.min(runChild("baseline").maxRssMb, runChild("baseline").maxRssMb);
+  const bySize = [...PED_RSS_SIZES.map((n) => [runChild("parse-ped", String(n)), runChild("parse-ped", String(n))]), ours].map((runs) => ({
+    samples: runs[0]!.samples ?? 0,
+    maxRssMb: Math.min(...runs.map((r) => r.maxRssMb)),
+    packedMb: (runs[0]!.packedBytes ?? 0) / 1e6,
+  }));
+  console.log(`  peak RSS by samples (lower of 2 runs; node + tsx + imports alone ${baseline.toFixed(0)} MB):`);
+  for (const r of bySize) console.log(`    ${String(r.samples).padStart(5)} samples: ${r.maxRssMb.toFixed(0).padStart(4)} MB  (packed output ${r.packedMb.toFixed(1)} MB)`);
+
   // FinalReport streaming.
   const fr = runChild("parse-finalreport");
   const frMb = (fr.bytes ?? 0) / 1e6;
   console.log(`\nFinalReport ${FR_BASE} (${frMb.toFixed(0)} MB, ${fr.samples} samples x 60,000 SNPs, long layout, AB alleles, panel from manifest)`);
   console.log(`  FinalReportReader (streamed):     ${fmt(fr.ms)}  ${(frMb / (fr.ms / 1000)).toFixed(0)} MB/s  peak RSS ${fr.maxRssMb.toFixed(0)} MB`);
-  console.log(`  RSS after 8 samples / after ${fr.samples}: ${(fr.rssAt8 ?? 0).toFixed(0)} MB / ${(fr.rssAtEnd ?? 0).toFixed(0)} MB (includes the manifest panel and tsx)`);
+  console.log(
+    `  RSS after 8 / ${FR_SAMPLES / 2} / ${fr.samples} samples: ${(fr.rssAt8 ?? 0).toFixed(0)} / ${(fr.rssAtHalf ?? 0).toFixed(0)} / ${(fr.rssAtEnd ?? 0).toFixed(0)} MB (includes the manifest panel and tsx)`,
+  );
 
   // For the summary that bench/kernels.ts prints at the end.
   writeFileSync(
@@ -181,6 +268,8 @@ async function main(): Promise<void> {
         oursRssMb: bestOurs.maxRssMb,
         plinkRssMb: bestTheirs.maxRssMb,
         identical,
+        baselineRssMb: baseline,
+        rssBySamples: bySize,
       },
       finalReport: {
         label: `FinalReport ${fr.samples} x 60K (${frMb.toFixed(0)} MB) streamed`,
@@ -188,6 +277,7 @@ async function main(): Promise<void> {
         mbPerS: frMb / (fr.ms / 1000),
         peakRssMb: fr.maxRssMb,
         rssAt8: fr.rssAt8 ?? 0,
+        rssAtHalf: fr.rssAtHalf ?? 0,
         rssAtEnd: fr.rssAtEnd ?? 0,
       },
     }),
@@ -201,7 +291,7 @@ async function main(): Promise<void> {
 if (process.argv[2] === "--task") {
   const task = TASKS[process.argv[3] ?? ""];
   if (!task) throw new Error(`unknown task ${process.argv[3]}`);
-  const r = await task();
+  const r = await task(process.argv[4]);
   console.log(JSON.stringify(r));
 } else {
   await main();

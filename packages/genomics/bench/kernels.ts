@@ -283,8 +283,27 @@ function timePlink(args: string[]): number {
 /** What bench/formats.ts leaves in formats-summary.json for the final summary. */
 interface FormatsSummary {
   at: string;
-  ped: { label: string; oursMs: number; plinkMs: number; oursRssMb: number; plinkRssMb?: number; identical: boolean };
-  finalReport: { label: string; ms: number; mbPerS: number; peakRssMb: number; rssAt8: number; rssAtEnd: number };
+  ped: {
+    label: string;
+    oursMs: number;
+    plinkMs: number;
+    oursRssMb: number;
+    plinkRssMb?: number;
+    identical: boolean;
+    /** Peak RSS of the parse at several sample counts (older summaries lack it). */
+    rssBySamples?: { samples: number; maxRssMb: number; packedMb: number }[];
+    baselineRssMb?: number;
+  };
+  finalReport: {
+    label: string;
+    ms: number;
+    mbPerS: number;
+    peakRssMb: number;
+    rssAt8: number;
+    /** RSS after half the samples (older summaries lack it). */
+    rssAtHalf?: number;
+    rssAtEnd: number;
+  };
 }
 
 function readFormatsSummary(): FormatsSummary | undefined {
@@ -383,17 +402,24 @@ async function main(): Promise<void> {
   const f = readFormatsSummary();
   if (f) {
     const r = ratio(f.ped.oursMs, f.ped.plinkMs);
+    const bySamples = f.ped.rssBySamples;
+    const rssNote =
+      bySamples && bySamples.length > 0
+        ? `peak RSS at ${bySamples.map((x) => x.samples).join(" / ")} samples: ${bySamples.map((x) => x.maxRssMb.toFixed(0)).join(" / ")} MB` +
+          ` (packed output ${bySamples.map((x) => x.packedMb.toFixed(1)).join(" / ")} MB; node+tsx alone ${f.ped.baselineRssMb?.toFixed(0) ?? "?"} MB)`
+        : `peak RSS ${f.ped.oursRssMb.toFixed(0)} MB`;
     summary.push([
       f.ped.label,
       `${s(f.ped.oursMs)} s vs ${s(f.ped.plinkMs)} s`,
       verdict(r, 1),
-      `peak RSS ${f.ped.oursRssMb.toFixed(0)} MB (plink1.9 ${f.ped.plinkRssMb?.toFixed(0) ?? "?"} MB); calls identical: ${f.ped.identical ? "yes" : "NO"}`,
+      `${rssNote}; plink1.9 ${f.ped.plinkRssMb?.toFixed(0) ?? "?"} MB; calls identical: ${f.ped.identical ? "yes" : "NO"}`,
     ]);
     summary.push([
       f.finalReport.label,
       `${s(f.finalReport.ms)} s`,
       `${f.finalReport.mbPerS.toFixed(0)} MB/s`,
-      `peak RSS ${f.finalReport.peakRssMb.toFixed(0)} MB; RSS after 8 samples / all ${f.finalReport.rssAt8.toFixed(0)} / ${f.finalReport.rssAtEnd.toFixed(0)} MB`,
+      `peak RSS ${f.finalReport.peakRssMb.toFixed(0)} MB; RSS after 8 samples / ${f.finalReport.rssAtHalf === undefined ? "" : "half / "}all ` +
+        `${[f.finalReport.rssAt8, ...(f.finalReport.rssAtHalf === undefined ? [] : [f.finalReport.rssAtHalf]), f.finalReport.rssAtEnd].map((x) => x.toFixed(0)).join(" / ")} MB`,
     ]);
   } else summary.push(["(.ped / FinalReport rows: run bench/formats.ts first)", "", "", ""]);
   summary.push([

@@ -37,6 +37,12 @@ export interface PedSummary {
   readonly bytesRead: number;
 }
 
+/** Where one sample's packed row goes: bytes [at, at + bytesPerSample) of buf (every byte is written). */
+export interface RowSlot {
+  readonly buf: Uint8Array;
+  readonly at: number;
+}
+
 const SPACE = 32;
 const TAB = 9;
 // code for a B-count of 0, 1, 2
@@ -101,12 +107,22 @@ export class PedReader implements AsyncIterable<PedSample> {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<PedSample> {
+    const stride = bytesPerSample(this.a.length);
+    yield* this.parseInto(() => ({ buf: new Uint8Array(stride), at: 0 }));
+  }
+
+  /**
+   * Parses every sample, writing its packed row to the slot `slot()` hands out (called once per
+   * sample, after its six sample columns are read). readPed uses it to pack rows straight into the
+   * matrix; the iterator hands out a fresh buffer per sample. The yielded `row` is the slot's buffer.
+   */
+  async *parseInto(slot: () => RowSlot): AsyncGenerator<PedSample & { readonly at: number }> {
     const lb = this.lines;
-    const out: PedSample[] = [];
+    const out: (PedSample & { readonly at: number })[] = [];
     for await (const chunk of chunksOf(this.src)) {
       lb.push(chunk);
       while (lb.next()) {
-        const s = this.parseLine();
+        const s = this.parseLine(slot);
         if (s) out.push(s);
       }
       if (out.length > 0) {
@@ -115,7 +131,7 @@ export class PedReader implements AsyncIterable<PedSample> {
       }
     }
     if (lb.finish()) {
-      const s = this.parseLine();
+      const s = this.parseLine(slot);
       if (s) yield s;
     }
     if (this.nSamples === 0) throw new GenotypeFormatError("EMPTY", ".ped: no samples in file");
@@ -138,7 +154,7 @@ export class PedReader implements AsyncIterable<PedSample> {
     return changed ? new SnpPanel(out) : this.panel;
   }
 
-  private parseLine(): PedSample | undefined {
+  private parseLine(slot: () => RowSlot): (PedSample & { readonly at: number }) | undefined {
     const lb = this.lines;
     const d = lb.data;
     const end = lb.end;
@@ -166,7 +182,7 @@ export class PedReader implements AsyncIterable<PedSample> {
     this.seen.add(key);
 
     const n = this.a.length;
-    const row = new Uint8Array(bytesPerSample(n));
+    const { buf: row, at } = slot();
     const A = this.a;
     const B = this.b;
     const norm = this.norm;
@@ -240,11 +256,11 @@ export class PedReader implements AsyncIterable<PedSample> {
       }
       byte |= code << ((j & 3) << 1);
       if ((j & 3) === 3) {
-        row[j >>> 2] = byte;
+        row[at + (j >>> 2)] = byte;
         byte = 0;
       }
     }
-    if ((n & 3) !== 0) row[n >>> 2] = byte;
+    if ((n & 3) !== 0) row[at + (n >>> 2)] = byte;
     if (j < n) throw this.countError(j * 2);
     if (p < end) {
       let extra = 0;
@@ -256,7 +272,7 @@ export class PedReader implements AsyncIterable<PedSample> {
       if (extra > 0) throw new GenotypeFormatError("BAD_ROW", `.ped: ${2 * n + extra} allele columns, expected ${2 * n} for ${n} SNPs in the .map`, lb.lineNo);
     }
     this.nSamples++;
-    return { sample, row, line: lb.lineNo };
+    return { sample, row, at, line: lb.lineNo };
   }
 
   /** Mask of SNP j from its letters, or the compare path when a letter is unknown or not indexed. */
@@ -305,27 +321,48 @@ export interface PedData {
   warnings: readonly string[];
 }
 
-/** Reads a whole .ped/.map pair into a matrix. `map` may be the .map text/bytes or a panel. */
+/** readPed packs rows into blocks that grow with the file up to about this size. */
+const BLOCK_BYTES = 4 << 20;
+
+/**
+ * Reads a whole .ped/.map pair into a matrix. `map` may be the .map text/bytes or a panel.
+ * Memory: the packed matrix (2 bits a call) plus the reader's line buffer (longest line + one chunk).
+ * Rows are packed straight into blocks (no buffer per sample) and the blocks copied once into the
+ * exact-size matrix at the end, so the peak is at most about twice the packed output — a doubling
+ * array and a final trim would need up to three times.
+ */
 export async function readPed(ped: ByteSource, map: ByteSource | SnpPanel, options: Omit<PedReadOptions, "panel"> = {}): Promise<PedData> {
   const panel = map instanceof SnpPanel ? map : parseMap(await readAllText(map));
   const reader = new PedReader(ped, { ...options, panel });
   const stride = bytesPerSample(panel.size);
-  let data = new Uint8Array(Math.max(1, 64 * stride));
-  const samples: SampleInfo[] = [];
-  for await (const s of reader) {
-    if ((samples.length + 1) * stride > data.length) {
-      const bigger = new Uint8Array(data.length * 2);
-      bigger.set(data);
-      data = bigger;
+  const maxBlockRows = Math.max(64, Math.floor(BLOCK_BYTES / Math.max(1, stride)));
+  const blocks: { buf: Uint8Array; rows: number }[] = [];
+  let block = { buf: new Uint8Array(0), rows: 0 };
+  let total = 0;
+  const slot = (): RowSlot => {
+    if ((block.rows + 1) * stride > block.buf.length) {
+      // Next block: as many rows as read so far (at least 64, at most ~4 MB), so small files stay small.
+      block = { buf: new Uint8Array(Math.min(maxBlockRows, Math.max(64, total)) * stride), rows: 0 };
+      blocks.push(block);
     }
-    data.set(s.row, samples.length * stride);
-    samples.push(s.sample);
+    total++;
+    return { buf: block.buf, at: block.rows++ * stride };
+  };
+  const samples: SampleInfo[] = [];
+  for await (const s of reader.parseInto(slot)) samples.push(s.sample);
+  const data = new Uint8Array(samples.length * stride);
+  let o = 0;
+  for (let k = 0; k < blocks.length; k++) {
+    const b = blocks[k]!;
+    data.set(b.buf.subarray(0, b.rows * stride), o);
+    o += b.rows * stride;
+    blocks[k] = { buf: new Uint8Array(0), rows: 0 }; // let the block go as soon as it is copied
   }
   const sum = reader.summary();
   return {
     panel: sum.panel,
     samples,
-    genotypes: { nSamples: samples.length, nSnps: panel.size, data: data.slice(0, samples.length * stride) },
+    genotypes: { nSamples: samples.length, nSnps: panel.size, data },
     alleleMismatches: sum.alleleMismatches,
     warnings: sum.warnings,
   };
