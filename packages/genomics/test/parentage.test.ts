@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bytesPerSample } from "../src/pack";
+import { bytesPerSample, MISSING, packCounts, type PackedMatrix } from "../src/pack";
 import { discoverParents, type ParentCandidate } from "../src/parentage/discover";
 import { countOpposingHomozygotes, maskedRow } from "../src/parentage/opposing-homozygotes";
 import { classifyParentage, verifyParents } from "../src/parentage/verify";
@@ -126,5 +126,76 @@ describe("parentage on a simulated pedigree with planted wrong parents", () => {
       expect(() => discoverParents(m, bad, new Date(), m, candidates, { mode: "chip", parent: "sire" })).toThrow(
         RangeError,
       );
+  });
+});
+
+describe("discovery ranking", () => {
+  // Offspring homozygous 0 everywhere; each candidate is heterozygous except for `conflicts` SNPs where it is
+  // homozygous 2 (an opposing homozygote), and is called only at its first `called` SNPs.
+  const nSnps = 2000;
+  const rows: { conflicts: number; called: number }[] = [
+    { conflicts: 0, called: nSnps }, // 0: the offspring (counts set below)
+    { conflicts: 30, called: nSnps }, // 1: doubtful (1.5 %)
+    { conflicts: 0, called: 100 }, // 2: insufficient (100 common SNPs < 400), no conflict
+    { conflicts: 2, called: nSnps }, // 3: verified (0.1 %): the true sire
+    { conflicts: 0, called: 50 }, // 4: insufficient, no conflict
+    { conflicts: 200, called: nSnps }, // 5: excluded (10 %)
+    { conflicts: 0, called: 399 }, // 6: insufficient (one below the chip minimum), no conflict
+    { conflicts: 1, called: 1000 }, // 7: verified (0.1 %) on fewer SNPs
+  ];
+  const stride = bytesPerSample(nSnps);
+  const data = new Uint8Array(rows.length * stride);
+  rows.forEach((r, i) => {
+    const counts = Array.from({ length: nSnps }, (_, j) => (i === 0 ? 0 : j >= r.called ? MISSING : j < r.conflicts ? 2 : 1));
+    packCounts(counts, data.subarray(i * stride, (i + 1) * stride));
+  });
+  const m: PackedMatrix = { nSamples: rows.length, nSnps, data };
+  const candidates: ParentCandidate[] = rows.slice(1).map((_, k) => ({ row: k + 1, sex: "male", birthDate: new Date(Date.UTC(2010, 0, 1)) }));
+  const born = new Date(Date.UTC(2020, 0, 1));
+
+  it("ranks candidates with enough common SNPs by conflict rate, insufficient ones after them", () => {
+    const res = discoverParents(m, 0, born, m, candidates, { mode: "chip", parent: "sire" });
+    expect(res.compared).toBe(7);
+    expect(res.ranked.map((r) => r.status)).toEqual([
+      "verified",
+      "verified",
+      "doubtful",
+      "excluded",
+      "insufficient",
+      "insufficient",
+      "insufficient",
+    ]);
+    // Verified: equal rates, more common SNPs first.
+    expect(res.ranked.slice(0, 2).map((r) => r.row)).toEqual([3, 7]);
+    expect(res.ranked[0]!.rate).toBeCloseTo(0.001, 12);
+    expect(res.matches.map((r) => r.row)).toEqual([3, 7]);
+  });
+
+  it("never pushes a verified parent out of `ranked` for insufficient candidates (report smaller than the list)", () => {
+    for (const report of [0, 1, 2, 3]) {
+      const res = discoverParents(m, 0, born, m, candidates, { mode: "chip", parent: "sire", report });
+      expect(res.ranked.length).toBe(Math.max(report, 2));
+      expect(res.ranked[0]!.row).toBe(3);
+      expect(res.ranked.map((r) => r.row)).toEqual(expect.arrayContaining(res.matches.map((r) => r.row)));
+      expect(res.ranked.some((r) => r.status === "insufficient")).toBe(false);
+    }
+  });
+
+  it("panel mode (status by conflict count): a verified candidate ranks above a doubtful one with a lower rate", () => {
+    // 2 conflicts on 100 SNPs (2 %) is verified; 3 on 2000 (0.15 %) is doubtful.
+    const panel = [
+      { conflicts: 0, called: nSnps },
+      { conflicts: 3, called: nSnps },
+      { conflicts: 2, called: 100 },
+    ];
+    const d = new Uint8Array(panel.length * stride);
+    panel.forEach((r, i) => {
+      const counts = Array.from({ length: nSnps }, (_, j) => (i === 0 ? 0 : j >= r.called ? MISSING : j < r.conflicts ? 2 : 1));
+      packCounts(counts, d.subarray(i * stride, (i + 1) * stride));
+    });
+    const pm: PackedMatrix = { nSamples: panel.length, nSnps, data: d };
+    const res = discoverParents(pm, 0, born, pm, candidates.slice(0, 2), { mode: "panel", parent: "sire", report: 1 });
+    expect(res.ranked.map((r) => [r.row, r.status])).toEqual([[2, "verified"]]);
+    expect(res.matches.map((r) => r.row)).toEqual([2]);
   });
 });

@@ -1,9 +1,13 @@
 // Parent discovery: every candidate of the right sex and a plausible age is compared with the
-// offspring by opposing homozygotes; candidates are ranked by conflict rate (then by more common SNPs)
-// and those the verification rules accept are reported as matches.
+// offspring by opposing homozygotes. Candidates with enough common SNPs for a verdict are ranked
+// first — by status (verified, doubtful, excluded), then conflict rate, then more common SNPs — and
+// those with too few common SNPs ("insufficient") after them, however few conflicts they show:
+// 0 conflicts on 50 SNPs proves nothing and must not push a verified parent down or out of the list.
+// In chip mode the status follows the rate, so this is rate order; in panel mode the status follows
+// the conflict count, and a verified candidate stays above a doubtful one with a lower rate.
 import { bytesPerSample, type PackedMatrix } from "../pack";
 import { countOpposingHomozygotes, maskedRow } from "./opposing-homozygotes";
-import { classifyParentage, type ParentageCheck, type ParentageOptions } from "./verify";
+import { classifyParentage, type ParentageCheck, type ParentageOptions, type ParentageStatus } from "./verify";
 
 export type Sex = "male" | "female";
 
@@ -30,7 +34,10 @@ export interface RankedCandidate extends ParentageCheck {
 }
 
 export interface DiscoveryResult {
-  /** Candidates that passed sex and age and had at least one common SNP: best first, up to `report`. */
+  /**
+   * Candidates that passed sex and age and had at least one common SNP: best first (see the ranking
+   * above; "insufficient" ones last), up to `report` but always including every match.
+   */
   readonly ranked: readonly RankedCandidate[];
   /** Ranked candidates whose status is "verified". */
   readonly matches: readonly RankedCandidate[];
@@ -39,6 +46,9 @@ export interface DiscoveryResult {
 }
 
 const DAY_MS = 86_400_000;
+
+/** Ranking order of the statuses: verdicts first, "insufficient" (too few common SNPs) last. */
+const STATUS_RANK: Record<ParentageStatus, number> = { verified: 0, doubtful: 1, excluded: 2, insufficient: 3 };
 
 /**
  * Searches `candidates` (rows of `pool`) for the parent of `offspringRow` of `offspringMatrix`
@@ -79,7 +89,7 @@ export function discoverParents(
     if (common === 0) continue;
     all.push({ row: c.row, ...classifyParentage(conflicts, common, options.mode, options.thresholds) });
   }
-  all.sort((x, y) => x.rate - y.rate || y.common - x.common);
+  all.sort((x, y) => STATUS_RANK[x.status] - STATUS_RANK[y.status] || x.rate - y.rate || y.common - x.common);
   const matches = all.filter((r) => r.status === "verified");
   return { ranked: all.slice(0, Math.max(options.report ?? 10, matches.length)), matches, compared };
 }
