@@ -60,7 +60,8 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 export async function resolvePrincipal(auth: AuthDeps, request: RequestInfo): Promise<Principal | null> {
   const bearer = request.authorization?.match(BEARER)?.[1];
   if (bearer) return validateApiToken(auth, bearer);
-  const cookie = readSessionCookie(request.cookieHeader);
+  // Over HTTPS only the __Host- cookie counts, so a sibling subdomain cannot plant a session.
+  const cookie = readSessionCookie(request.cookieHeader, { secure: request.secure });
   return cookie ? validateSessionToken(auth, cookie) : null;
 }
 
