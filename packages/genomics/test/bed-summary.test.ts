@@ -1,7 +1,7 @@
 // summarizeBed / summarizeBedFile (SNP-major counting) against summarizeGenotypes on the sample-major
 // matrix, across row sizes (word alignment, padding calls, > 63 words a row), block and tile boundaries,
 // dense missing / hom-B data (counter overflow), and malformed files. The plink2 comparison is in stats.test.ts.
-import { rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { GenotypeFormatError } from "../src/formats/errors";
@@ -10,7 +10,7 @@ import { concatBytes } from "../src/formats/bytes";
 import { bytesPerSample, type PackedMatrix } from "../src/pack";
 import { summarizeBed, summarizeBedFile, type BedSummary } from "../src/stats/bed-summary";
 import { summarizeGenotypes } from "../src/stats/frequencies";
-import { tempDir as makeTempDir } from "./support/plink";
+import { removeTempDirs, tempDir } from "./support/plink";
 import { randomGenotypes } from "./support/random";
 
 function expectSameAsMatrix(b: BedSummary, m: PackedMatrix): void {
@@ -39,15 +39,7 @@ function mostly(nSamples: number, nSnps: number, code: number, seed: number): Pa
   return m;
 }
 
-const dirs: string[] = [];
-const tempDir = (tag: string): string => {
-  const d = makeTempDir(tag);
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 const bedBytes = (m: PackedMatrix) => concatBytes(writeBed(m));
 

@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { genomicInbreeding, pooledFrequencies, vanRadenCrossG, vanRadenG } from "../src/relationship/grm";
 import { alleleFrequencies } from "../src/stats/frequencies";
-import { PLINK2, runPlink, tempDir, writeAfreq, writePlinkFileset } from "./support/plink";
+import { PLINK2, removeTempDirs, runPlink, tempDir, writeAfreq, writePlinkFileset } from "./support/plink";
 import { denseCounts, randomGenotypes } from "./support/random";
+
+afterAll(removeTempDirs);
 
 /** Dense reference: Z with missing -> 0, G = ZZ' / (2 sum pq) over SNPs with 0 < p < 1 and in the mask. */
 function denseG(rowsA: Float64Array[], rowsB: Float64Array[], p: Float64Array, mask?: Uint8Array): number[][] {

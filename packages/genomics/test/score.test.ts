@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { scoreGenotypes } from "../src/score/score";
 import { alleleFrequencies } from "../src/stats/frequencies";
 import {
@@ -7,6 +7,7 @@ import {
   column,
   PLINK2,
   readTable,
+  removeTempDirs,
   runPlink,
   snpId,
   tempDir,
@@ -14,6 +15,8 @@ import {
   writePlinkFileset,
 } from "./support/plink";
 import { denseCounts, normal, randomGenotypes, rng } from "./support/random";
+
+afterAll(removeTempDirs);
 
 describe("multi-trait scoring", () => {
   const nSamples = 300;

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   bAlleleFrequencies,
   sampleCallRates,
@@ -10,8 +10,10 @@ import {
 import { summarizeBed, summarizeBedFile, type BedSummary } from "../src/stats/bed-summary";
 import { hweExactP } from "../src/stats/hwe";
 import { runQc } from "../src/stats/qc";
-import { column, PLINK2, readTable, runPlink, tempDir, writePlinkFileset } from "./support/plink";
+import { column, PLINK2, readTable, removeTempDirs, runPlink, tempDir, writePlinkFileset } from "./support/plink";
 import { denseCounts, randomGenotypes } from "./support/random";
+
+afterAll(removeTempDirs);
 
 /** summarizeBed's counts on the .bed plink2 read: exactly plink2's counts, its frequencies within 1e-6. */
 function compareBedSummaryWithPlink(b: BedSummary, prefix: string, nSamples: number, nSnps: number) {

@@ -2,7 +2,7 @@
 // and run plink2 / plink1.9.
 // A missing binary makes the test fail with the install hint (never skipped).
 import { execFileSync } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sampleInfo } from "../../src/formats/plink-fam";
@@ -24,8 +24,18 @@ export function runPlink(bin: string, args: string[]): string {
   return execFileSync(exe, ["--threads", "2", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
+const created: string[] = [];
+
+/** A fresh directory under the OS temp dir; every test file that calls this removes them with `afterAll(removeTempDirs)`. */
 export function tempDir(tag: string): string {
-  return mkdtempSync(join(tmpdir(), `genomics-${tag}-`));
+  const dir = mkdtempSync(join(tmpdir(), `genomics-${tag}-`));
+  created.push(dir);
+  return dir;
+}
+
+/** rm -rf of every directory tempDir made in this test file (vitest runs each file in its own module graph). */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** SNP ids used in the written .bim: snp0, snp1, ... ; A1 (first allele, code 00) = "A", A2 (B allele) = "G". */
