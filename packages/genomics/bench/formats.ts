@@ -81,7 +81,10 @@ async function taskParsePed(arg?: string): Promise<TaskResult> {
   const n = arg === undefined ? PED_SAMPLES : Number(arg);
   const path = pedPath(n);
   const t = performance.now();
-  const r = await readPed(createReadStream(path, { highWaterMark: READ_CHUNK }), readFileSync(join(DIR, `${PED_BASE}.map`)));
+  const r = await readPed(
+    createReadStream(path, { highWaterMark: READ_CHUNK }),
+    readFileSync(join(DIR, `${PED_BASE}.map`)),
+  );
   const ms = performance.now() - t;
   const maxRssMb = rssMb(); // before the files below are written
   if (n === PED_SAMPLES) {
@@ -100,7 +103,10 @@ async function taskBaseline(): Promise<TaskResult> {
 async function taskParseFinalReport(): Promise<TaskResult> {
   const { panel } = await readIlluminaManifest(readFileSync(join(DIR, `${FR_BASE}_manifest.csv`)));
   const t = performance.now();
-  const reader = new FinalReportReader(createReadStream(join(DIR, `${FR_BASE}_FinalReport.txt`), { highWaterMark: READ_CHUNK }), { panel });
+  const reader = new FinalReportReader(
+    createReadStream(join(DIR, `${FR_BASE}_FinalReport.txt`), { highWaterMark: READ_CHUNK }),
+    { panel },
+  );
   let samples = 0;
   let rssAt8 = 0;
   let rssAtHalf = 0;
@@ -110,7 +116,15 @@ async function taskParseFinalReport(): Promise<TaskResult> {
     if (samples === FR_SAMPLES / 2) rssAtHalf = process.memoryUsage().rss / 1e6;
   }
   const ms = performance.now() - t;
-  return { ms, maxRssMb: rssMb(), samples, bytes: reader.bytesRead, rssAt8, rssAtHalf, rssAtEnd: process.memoryUsage().rss / 1e6 };
+  return {
+    ms,
+    maxRssMb: rssMb(),
+    samples,
+    bytes: reader.bytesRead,
+    rssAt8,
+    rssAtHalf,
+    rssAtEnd: process.memoryUsage().rss / 1e6,
+  };
 }
 
 async function taskSimulate(): Promise<TaskResult> {
@@ -133,7 +147,11 @@ const TASKS: Record<string, (arg?: string) => Promise<TaskResult>> = {
 // ---- orchestration ----
 
 function runChild(task: string, arg?: string): TaskResult {
-  const r = spawnSync(process.execPath, [...process.execArgv, SELF, "--task", task, ...(arg === undefined ? [] : [arg])], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const r = spawnSync(
+    process.execPath,
+    [...process.execArgv, SELF, "--task", task, ...(arg === undefined ? [] : [arg])],
+    { encoding: "utf8", maxBuffer: 1 << 24 },
+  );
   if (r.status !== 0) throw new Error(`task ${task} failed (${r.status}): ${r.stderr}`);
   const last = r.stdout.trim().split("\n").at(-1)!;
   return JSON.parse(last) as TaskResult;
@@ -146,7 +164,8 @@ function runPlink(args: string[]): { ms: number; maxRssMb: number | undefined } 
     ? spawnSync("/usr/bin/time", ["-f", "TIME_RSS_KB %M", "plink1.9", ...args], { cwd: DIR, encoding: "utf8" })
     : spawnSync("plink1.9", args, { cwd: DIR, encoding: "utf8" });
   const ms = performance.now() - t;
-  if (r.error) throw new Error(`plink1.9 could not run (${r.error.message}); install it with: apt-get install plink1.9 plink2`);
+  if (r.error)
+    throw new Error(`plink1.9 could not run (${r.error.message}); install it with: apt-get install plink1.9 plink2`);
   if (r.status !== 0) throw new Error(`plink1.9 ${args.join(" ")} failed: ${r.stdout}\n${r.stderr}`);
   const m = /TIME_RSS_KB (\d+)/.exec(r.stderr);
   return { ms, maxRssMb: m ? Number(m[1]) / 1024 : undefined };
@@ -159,12 +178,20 @@ async function ensureData(): Promise<void> {
     const pop = simulatePopulation({ seed: 1, nAnimals: 1000, nSnps: 60_000, missingRate: 0.002 });
     await writeSimulationFiles(pop, DIR, PED_BASE, ["ped"]);
     writeFileSync(join(DIR, `${PED_BASE}.done`), "");
-    console.log(`generated ${PED_BASE}.ped (${(statSync(join(DIR, `${PED_BASE}.ped`)).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${PED_BASE}.ped (${(statSync(join(DIR, `${PED_BASE}.ped`)).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
   }
   for (const n of PED_RSS_SIZES) if (!existsSync(pedPath(n))) firstLines(pedPath(PED_SAMPLES), pedPath(n), n);
   if (!existsSync(join(DIR, `${FR_BASE}.done`))) {
     const t = performance.now();
-    const pop = simulatePopulation({ seed: 2, nAnimals: FR_SAMPLES, nSnps: 60_000, nGenerations: 1, missingRate: 0.005 });
+    const pop = simulatePopulation({
+      seed: 2,
+      nAnimals: FR_SAMPLES,
+      nSnps: 60_000,
+      nGenerations: 1,
+      missingRate: 0.005,
+    });
     writeFileSync(join(DIR, `${FR_BASE}_manifest.csv`), formatIlluminaManifest(pop.panel));
     // A realistic column set: AB, Top and Forward alleles plus SNP columns and GC Score (~75 bytes a row).
     const fr = writeFinalReport(
@@ -175,7 +202,9 @@ async function ensureData(): Promise<void> {
     );
     await pipeline(Readable.from(fr), createWriteStream(join(DIR, `${FR_BASE}_FinalReport.txt`)));
     writeFileSync(join(DIR, `${FR_BASE}.done`), "");
-    console.log(`generated ${FR_BASE}_FinalReport.txt (${(statSync(join(DIR, `${FR_BASE}_FinalReport.txt`)).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${FR_BASE}_FinalReport.txt (${(statSync(join(DIR, `${FR_BASE}_FinalReport.txt`)).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
   }
 }
 
@@ -219,18 +248,34 @@ async function main(): Promise<void> {
 
   // .ped -> packed vs plink1.9 --make-bed; best of two runs each.
   const ours = [runChild("parse-ped"), runChild("parse-ped")];
-  const plinkArgs = ["--file", PED_BASE, "--make-bed", "--out", "plink_out", "--chr-set", "29", "--allow-no-sex", "--silent"];
+  const plinkArgs = [
+    "--file",
+    PED_BASE,
+    "--make-bed",
+    "--out",
+    "plink_out",
+    "--chr-set",
+    "29",
+    "--allow-no-sex",
+    "--silent",
+  ];
   const theirs = [runPlink(plinkArgs), runPlink(plinkArgs)];
   const bestOurs = ours.reduce((a, b) => (a.ms <= b.ms ? a : b));
   const bestTheirs = theirs.reduce((a, b) => (a.ms <= b.ms ? a : b));
   const mb = (bestOurs.bytes ?? 0) / 1e6;
   console.log(`\n.ped ${PED_BASE} (${mb.toFixed(0)} MB, ${bestOurs.samples} samples x 60,000 SNPs) -> packed`);
-  console.log(`  ours (readPed, streamed):         ${ours.map((r) => fmt(r.ms)).join(", ")}   best ${fmt(bestOurs.ms)}  ${(mb / (bestOurs.ms / 1000)).toFixed(0)} MB/s  peak RSS ${bestOurs.maxRssMb.toFixed(0)} MB`);
+  console.log(
+    `  ours (readPed, streamed):         ${ours.map((r) => fmt(r.ms)).join(", ")}   best ${fmt(bestOurs.ms)}  ${(mb / (bestOurs.ms / 1000)).toFixed(0)} MB/s  peak RSS ${bestOurs.maxRssMb.toFixed(0)} MB`,
+  );
   console.log(
     `  plink1.9 --file --make-bed:       ${theirs.map((r) => fmt(r.ms)).join(", ")}   best ${fmt(bestTheirs.ms)}${bestTheirs.maxRssMb === undefined ? "" : `  peak RSS ${bestTheirs.maxRssMb.toFixed(0)} MB`}`,
   );
   console.log(`  ratio ours / plink1.9:            ${(bestOurs.ms / bestTheirs.ms).toFixed(2)}x (goal <= 1.0x)`);
-  const plink = await readPlinkBinary({ bed: readFileSync(join(DIR, "plink_out.bed")), bim: readFileSync(join(DIR, "plink_out.bim")), fam: readFileSync(join(DIR, "plink_out.fam")) });
+  const plink = await readPlinkBinary({
+    bed: readFileSync(join(DIR, "plink_out.bed")),
+    bim: readFileSync(join(DIR, "plink_out.bim")),
+    fam: readFileSync(join(DIR, "plink_out.fam")),
+  });
   const ourPanel = parseBim(readFileSync(join(DIR, "ours.bim"), "utf8"));
   const aligned = realignMatrix(plink.genotypes, plink.panel, ourPanel);
   const identical = Buffer.from(aligned.data).equals(readFileSync(join(DIR, "ours.packed")));
@@ -239,19 +284,29 @@ async function main(): Promise<void> {
   // Peak RSS against the number of samples: each size twice in its own process, the lower peak kept
   // (garbage the GC has not yet collected, e.g. the stream's 1 MB read chunks, varies from run to run).
   const baseline = Math.min(runChild("baseline").maxRssMb, runChild("baseline").maxRssMb);
-  const bySize = [...PED_RSS_SIZES.map((n) => [runChild("parse-ped", String(n)), runChild("parse-ped", String(n))]), ours].map((runs) => ({
+  const bySize = [
+    ...PED_RSS_SIZES.map((n) => [runChild("parse-ped", String(n)), runChild("parse-ped", String(n))]),
+    ours,
+  ].map((runs) => ({
     samples: runs[0]!.samples ?? 0,
     maxRssMb: Math.min(...runs.map((r) => r.maxRssMb)),
     packedMb: (runs[0]!.packedBytes ?? 0) / 1e6,
   }));
   console.log(`  peak RSS by samples (lower of 2 runs; node + tsx + imports alone ${baseline.toFixed(0)} MB):`);
-  for (const r of bySize) console.log(`    ${String(r.samples).padStart(5)} samples: ${r.maxRssMb.toFixed(0).padStart(4)} MB  (packed output ${r.packedMb.toFixed(1)} MB)`);
+  for (const r of bySize)
+    console.log(
+      `    ${String(r.samples).padStart(5)} samples: ${r.maxRssMb.toFixed(0).padStart(4)} MB  (packed output ${r.packedMb.toFixed(1)} MB)`,
+    );
 
   // FinalReport streaming.
   const fr = runChild("parse-finalreport");
   const frMb = (fr.bytes ?? 0) / 1e6;
-  console.log(`\nFinalReport ${FR_BASE} (${frMb.toFixed(0)} MB, ${fr.samples} samples x 60,000 SNPs, long layout, AB alleles, panel from manifest)`);
-  console.log(`  FinalReportReader (streamed):     ${fmt(fr.ms)}  ${(frMb / (fr.ms / 1000)).toFixed(0)} MB/s  peak RSS ${fr.maxRssMb.toFixed(0)} MB`);
+  console.log(
+    `\nFinalReport ${FR_BASE} (${frMb.toFixed(0)} MB, ${fr.samples} samples x 60,000 SNPs, long layout, AB alleles, panel from manifest)`,
+  );
+  console.log(
+    `  FinalReportReader (streamed):     ${fmt(fr.ms)}  ${(frMb / (fr.ms / 1000)).toFixed(0)} MB/s  peak RSS ${fr.maxRssMb.toFixed(0)} MB`,
+  );
   console.log(
     `  RSS after 8 / ${FR_SAMPLES / 2} / ${fr.samples} samples: ${(fr.rssAt8 ?? 0).toFixed(0)} / ${(fr.rssAtHalf ?? 0).toFixed(0)} / ${(fr.rssAtEnd ?? 0).toFixed(0)} MB (includes the manifest panel and tsx)`,
   );
@@ -285,7 +340,9 @@ async function main(): Promise<void> {
 
   // Simulator at benchmark scale.
   const sim = runChild("simulate");
-  console.log(`\nsimulatePopulation 10,000 animals x 60,000 SNPs: ${fmt(sim.ms)}; writeBed of it (${((sim.bytes ?? 0) / 1e6).toFixed(0)} MB): ${fmt(sim.extraMs ?? 0)}; peak RSS ${sim.maxRssMb.toFixed(0)} MB`);
+  console.log(
+    `\nsimulatePopulation 10,000 animals x 60,000 SNPs: ${fmt(sim.ms)}; writeBed of it (${((sim.bytes ?? 0) / 1e6).toFixed(0)} MB): ${fmt(sim.extraMs ?? 0)}; peak RSS ${sim.maxRssMb.toFixed(0)} MB`,
+  );
 }
 
 if (process.argv[2] === "--task") {
@@ -296,4 +353,3 @@ if (process.argv[2] === "--task") {
 } else {
   await main();
 }
-

@@ -10,12 +10,28 @@ export type AlleleSet = "ab" | "top" | "forward" | "plus" | "design";
 export const ALLELE_SETS: readonly AlleleSet[] = ["ab", "top", "forward", "plus", "design"];
 
 /** Column suffix Illumina uses for each allele set ("Allele1 - Top"). */
-export const ALLELE_SET_LABEL: Record<AlleleSet, string> = { ab: "AB", top: "Top", forward: "Forward", plus: "Plus", design: "Design" };
+export const ALLELE_SET_LABEL: Record<AlleleSet, string> = {
+  ab: "AB",
+  top: "Top",
+  forward: "Forward",
+  plus: "Plus",
+  design: "Design",
+};
 
 /** An allele pair in one allele set: [A allele, B allele]. */
 export type AllelePair = readonly [string, string];
 
-const COMPLEMENT: Record<string, string> = { A: "T", T: "A", C: "G", G: "C", I: "I", D: "D", N: "N", "-": "-", "0": "0" };
+const COMPLEMENT: Record<string, string> = {
+  A: "T",
+  T: "A",
+  C: "G",
+  G: "C",
+  I: "I",
+  D: "D",
+  N: "N",
+  "-": "-",
+  "0": "0",
+};
 
 /** Watson-Crick complement of one allele (I/D and unknown letters stay as they are). */
 export function complement(allele: string): string {
@@ -57,7 +73,12 @@ export interface StrandInfo {
  * sequence is TOP, else its complement; Plus = design when RefStrand is +, else its complement.
  * Sets that cannot be derived (strand column absent or not TOP/BOT, +/-) are left undefined.
  */
-export function deriveAlleleSets(s: StrandInfo): { design: AllelePair; top?: AllelePair; forward?: AllelePair; plus?: AllelePair } {
+export function deriveAlleleSets(s: StrandInfo): {
+  design: AllelePair;
+  top?: AllelePair;
+  forward?: AllelePair;
+  plus?: AllelePair;
+} {
   const out: { design: AllelePair; top?: AllelePair; forward?: AllelePair; plus?: AllelePair } = { design: s.design };
   const ilmn = s.ilmnStrand?.toUpperCase();
   if (ilmn === "TOP" || ilmn === "T") out.top = s.design;

@@ -19,7 +19,8 @@ export function bytesPerSample(nSnps: number): number {
 export function packCounts(counts: ArrayLike<number>, out?: Uint8Array): Uint8Array {
   const n = counts.length;
   const bytes = out ?? new Uint8Array(bytesPerSample(n));
-  if (bytes.length < bytesPerSample(n)) throw new RangeError(`packCounts: output holds ${bytes.length} bytes, need ${bytesPerSample(n)}`);
+  if (bytes.length < bytesPerSample(n))
+    throw new RangeError(`packCounts: output holds ${bytes.length} bytes, need ${bytesPerSample(n)}`);
   bytes.fill(0, 0, bytesPerSample(n));
   for (let j = 0; j < n; j++) {
     const c = counts[j]!;
@@ -33,7 +34,8 @@ export function packCounts(counts: ArrayLike<number>, out?: Uint8Array): Uint8Ar
 
 /** Unpacks nSnps genotypes from a packed row into B-allele counts (MISSING for no call). */
 export function unpackCounts(bytes: Uint8Array, nSnps: number, out?: Int8Array): Int8Array {
-  if (bytes.length < bytesPerSample(nSnps)) throw new RangeError(`unpackCounts: ${bytes.length} bytes cannot hold ${nSnps} SNPs`);
+  if (bytes.length < bytesPerSample(nSnps))
+    throw new RangeError(`unpackCounts: ${bytes.length} bytes cannot hold ${nSnps} SNPs`);
   const counts = out ?? new Int8Array(nSnps);
   for (let j = 0; j < nSnps; j++) {
     counts[j] = COUNT_OF_CODE[(bytes[j >>> 2]! >>> ((j & 3) << 1)) & 3]!;

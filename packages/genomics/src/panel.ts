@@ -43,7 +43,10 @@ export class SnpPanel {
     this.markers = markers;
     for (let i = 0; i < markers.length; i++) {
       const name = markers[i]!.name;
-      if (this.byName.has(name)) throw new Error(`SNP panel: duplicate SNP name "${name}" at positions ${this.byName.get(name)! + 1} and ${i + 1}`);
+      if (this.byName.has(name))
+        throw new Error(
+          `SNP panel: duplicate SNP name "${name}" at positions ${this.byName.get(name)! + 1} and ${i + 1}`,
+        );
       this.byName.set(name, i);
     }
   }
@@ -207,13 +210,18 @@ export function realignRow(row: Uint8Array, alignment: PanelAlignment, out?: Uin
 
 /** Re-aligns every row of a matrix from one panel to another by SNP name. */
 export function realignMatrix(m: PackedMatrix, from: SnpPanel, to: SnpPanel): PackedMatrix {
-  if (m.nSnps !== from.size) throw new RangeError(`realignMatrix: matrix has ${m.nSnps} SNPs, source panel ${from.size}`);
+  if (m.nSnps !== from.size)
+    throw new RangeError(`realignMatrix: matrix has ${m.nSnps} SNPs, source panel ${from.size}`);
   const al = alignPanels(from, to);
   const inStride = bytesPerSample(m.nSnps);
   const outStride = bytesPerSample(to.size);
   const data = new Uint8Array(m.nSamples * outStride);
   for (let i = 0; i < m.nSamples; i++) {
-    realignRow(m.data.subarray(i * inStride, (i + 1) * inStride), al, data.subarray(i * outStride, (i + 1) * outStride));
+    realignRow(
+      m.data.subarray(i * inStride, (i + 1) * inStride),
+      al,
+      data.subarray(i * outStride, (i + 1) * outStride),
+    );
   }
   return { nSamples: m.nSamples, nSnps: to.size, data };
 }

@@ -15,7 +15,14 @@ import {
 
 // Five SNPs with known Illumina designs. Design alleles are on the probe strand; Top/Forward
 // follow from IlmnStrand/SourceStrand. S3 (A/T) and S4 (C/G) are strand-ambiguous.
-function marker(name: string, pos: number, design: AllelePair, ilmnStrand: string, sourceStrand: string, refStrand: string): SnpMarker {
+function marker(
+  name: string,
+  pos: number,
+  design: AllelePair,
+  ilmnStrand: string,
+  sourceStrand: string,
+  refStrand: string,
+): SnpMarker {
   const s = deriveAlleleSets({ design, ilmnStrand, sourceStrand, refStrand });
   return { name, chrom: "1", position: pos, a: s.top![0], b: s.top![1], ...s, ilmnStrand, sourceStrand, refStrand };
 }
@@ -54,15 +61,46 @@ function inSet(snp: string, x: string, set: "top" | "forward" | "plus" | "design
 }
 
 function header(nSnps = 5, nSamples = 2, sep = "\t"): string[] {
-  return ["[Header]", `GSGT Version${sep}2.0.4`, `Processing Date${sep}1/2/2026 3:04 PM`, `Num SNPs${sep}${nSnps}`, `Num Samples${sep}${nSamples}`, "[Data]"];
+  return [
+    "[Header]",
+    `GSGT Version${sep}2.0.4`,
+    `Processing Date${sep}1/2/2026 3:04 PM`,
+    `Num SNPs${sep}${nSnps}`,
+    `Num Samples${sep}${nSamples}`,
+    "[Data]",
+  ];
 }
 
-function longReport(opts: { sep?: string; eol?: (i: number) => string; rows?: Row[]; nSnps?: number; nSamples?: number } = {}): string {
+function longReport(
+  opts: { sep?: string; eol?: (i: number) => string; rows?: Row[]; nSnps?: number; nSamples?: number } = {},
+): string {
   const sep = opts.sep ?? "\t";
   const lines = [
     ...header(opts.nSnps, opts.nSamples, sep),
-    ["SNP Name", "Sample ID", "Allele1 - AB", "Allele2 - AB", "Allele1 - Top", "Allele2 - Top", "Allele1 - Forward", "Allele2 - Forward", "GC Score"].join(sep),
-    ...(opts.rows ?? ROWS).map((r) => [r[0], r[1], r[2], r[3], inSet(r[0], r[2], "top"), inSet(r[0], r[3], "top"), inSet(r[0], r[2], "forward"), inSet(r[0], r[3], "forward"), r[4]].join(sep)),
+    [
+      "SNP Name",
+      "Sample ID",
+      "Allele1 - AB",
+      "Allele2 - AB",
+      "Allele1 - Top",
+      "Allele2 - Top",
+      "Allele1 - Forward",
+      "Allele2 - Forward",
+      "GC Score",
+    ].join(sep),
+    ...(opts.rows ?? ROWS).map((r) =>
+      [
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        inSet(r[0], r[2], "top"),
+        inSet(r[0], r[3], "top"),
+        inSet(r[0], r[2], "forward"),
+        inSet(r[0], r[3], "forward"),
+        r[4],
+      ].join(sep),
+    ),
   ];
   const eol = opts.eol ?? (() => "\n");
   return lines.map((l, i) => l + eol(i)).join("");
@@ -70,7 +108,9 @@ function longReport(opts: { sep?: string; eol?: (i: number) => string; rows?: Ro
 
 async function counts(src: Parameters<typeof readFinalReport>[0], o: FinalReportOptions = {}): Promise<number[][]> {
   const r = await readFinalReport(src, { panel, ...o });
-  return Array.from({ length: r.genotypes.nSamples }, (_, i) => [...unpackCounts(r.genotypes.data.subarray(i * 2, i * 2 + 2), 5)]);
+  return Array.from({ length: r.genotypes.nSamples }, (_, i) => [
+    ...unpackCounts(r.genotypes.data.subarray(i * 2, i * 2 + 2), 5),
+  ]);
 }
 
 async function failure(p: Promise<unknown>): Promise<GenotypeFormatError> {
@@ -101,7 +141,11 @@ describe("FinalReport reader: layouts and encodings", () => {
 
   it("finds columns by name in any order, with extra columns", async () => {
     const cols = ["Sample Index", "GC Score", "Allele2 - AB", "Sample ID", "X", "Allele1 - AB", "SNP Name", "Theta"];
-    const lines = [...header(), cols.join("\t"), ...ROWS.map((r, i) => [String(i), r[4], r[3], r[1], "x", r[2], r[0], "0.5"].join("\t"))];
+    const lines = [
+      ...header(),
+      cols.join("\t"),
+      ...ROWS.map((r, i) => [String(i), r[4], r[3], r[1], "x", r[2], r[0], "0.5"].join("\t")),
+    ];
     expect(await counts(lines.join("\n") + "\n")).toEqual(EXPECTED);
   });
 
@@ -132,7 +176,11 @@ describe("FinalReport reader: layouts and encodings", () => {
     // Same calls written as Plus and Design letters only.
     for (const set of ["plus", "design"] as const) {
       const label = set === "plus" ? "Plus" : "Design";
-      const lines = [...header(), `SNP Name\tSample ID\tAllele1 - ${label}\tAllele2 - ${label}\tGC Score`, ...ROWS.map((r) => [r[0], r[1], inSet(r[0], r[2], set), inSet(r[0], r[3], set), r[4]].join("\t"))];
+      const lines = [
+        ...header(),
+        `SNP Name\tSample ID\tAllele1 - ${label}\tAllele2 - ${label}\tGC Score`,
+        ...ROWS.map((r) => [r[0], r[1], inSet(r[0], r[2], set), inSet(r[0], r[3], set), r[4]].join("\t")),
+      ];
       expect(await counts(lines.join("\n"), { alleles: set })).toEqual(EXPECTED);
     }
   });
@@ -154,7 +202,11 @@ describe("FinalReport reader: layouts and encodings", () => {
       expect(out.summary.alleleMismatches).toBe(0);
     }
     // A Top call with the complement letters of a non-ambiguous SNP is a mismatch, not a flip.
-    const wrong = [...header(1, 1), "SNP Name\tSample ID\tAllele1 - Top\tAllele2 - Top\tGC Score", "S1\tZ\tT\tC\t0.9"].join("\n");
+    const wrong = [
+      ...header(1, 1),
+      "SNP Name\tSample ID\tAllele1 - Top\tAllele2 - Top\tGC Score",
+      "S1\tZ\tT\tC\t0.9",
+    ].join("\n");
     const w = await readFinalReport(wrong, { panel, alleles: "top" });
     expect([...unpackCounts(w.genotypes.data, 5)]).toEqual([MISSING, MISSING, MISSING, MISSING, MISSING]);
     expect(w.summary.alleleMismatches).toBe(1);
@@ -162,7 +214,17 @@ describe("FinalReport reader: layouts and encodings", () => {
   });
 
   it("reads the matrix layout (SNPs x samples)", async () => {
-    const lines = ["[Header]", "Num SNPs\t5", "[Data]", "\tX1\tX2", "S1\tAA\tBB", "S2\tAB\tBB", "S3\tBB\tAA", "S4\tAB\tAA", "S5\t--\tAB"];
+    const lines = [
+      "[Header]",
+      "Num SNPs\t5",
+      "[Data]",
+      "\tX1\tX2",
+      "S1\tAA\tBB",
+      "S2\tAB\tBB",
+      "S3\tBB\tAA",
+      "S4\tAB\tAA",
+      "S5\t--\tAB",
+    ];
     const r = await readFinalReport(lines.join("\r\n"), { panel });
     expect(r.summary.layout).toBe("matrix");
     expect(r.sampleIds).toEqual(["X1", "X2"]);
@@ -172,7 +234,9 @@ describe("FinalReport reader: layouts and encodings", () => {
   it("accepts a Node Readable and a WHATWG ReadableStream, and reports bytes read", async () => {
     const text = longReport();
     const bytes = new TextEncoder().encode(text);
-    expect(await counts(Readable.from([Buffer.from(bytes.subarray(0, 50)), Buffer.from(bytes.subarray(50))]))).toEqual(EXPECTED);
+    expect(await counts(Readable.from([Buffer.from(bytes.subarray(0, 50)), Buffer.from(bytes.subarray(50))]))).toEqual(
+      EXPECTED,
+    );
     expect(await counts(new Blob([bytes]).stream())).toEqual(EXPECTED);
     const seen: number[] = [];
     const r = await readFinalReport(bytes, { panel, onProgress: (n) => seen.push(n) });
@@ -203,7 +267,9 @@ describe("FinalReport reader: layouts and encodings", () => {
   it("builds the panel from the file when none is given (AB alleles)", async () => {
     const r = await readFinalReport(longReport());
     expect(r.summary.panel.markers.map((m) => m.name)).toEqual(["S1", "S2", "S3", "S4", "S5"]);
-    expect(Array.from({ length: 2 }, (_, i) => [...unpackCounts(r.genotypes.data.subarray(2 * i, 2 * i + 2), 5)])).toEqual(EXPECTED);
+    expect(
+      Array.from({ length: 2 }, (_, i) => [...unpackCounts(r.genotypes.data.subarray(2 * i, 2 * i + 2), 5)]),
+    ).toEqual(EXPECTED);
   });
 });
 
@@ -216,7 +282,9 @@ describe("FinalReport reader: errors name the problem and the line", () => {
     expect(e.message).toMatch(/^line 7: FinalReport: missing required column "Allele2 - AB"/);
     const e2 = await failure(readFinalReport(longReport(), { panel, alleles: "plus" }));
     expect(e2.message).toMatch(/missing required column "Allele1 - Plus"/);
-    const e3 = await failure(readFinalReport([...header(), "Sample ID\tAllele1 - AB\tAllele2 - AB", "X1\tA\tB"].join("\n"), { panel }));
+    const e3 = await failure(
+      readFinalReport([...header(), "Sample ID\tAllele1 - AB\tAllele2 - AB", "X1\tA\tB"].join("\n"), { panel }),
+    );
     expect(e3.message).toMatch(/missing required column "SNP Name"/);
   });
 
@@ -257,12 +325,18 @@ describe("FinalReport reader: errors name the problem and the line", () => {
     rows[1]![0] = "NOPE";
     rows[7]![0] = "NOPE";
     rows[8]![0] = "ALSO_NOT";
-    const text = [...header(), "SNP Name\tSample ID\tAllele1 - AB\tAllele2 - AB\tGC Score", ...rows.map((r) => r.join("\t"))].join("\n");
+    const text = [
+      ...header(),
+      "SNP Name\tSample ID\tAllele1 - AB\tAllele2 - AB\tGC Score",
+      ...rows.map((r) => r.join("\t")),
+    ].join("\n");
     const r = await readFinalReport(text, { panel });
     expect(r.summary.unknownSnpRows).toBe(3);
     expect(r.summary.unknownSnps).toBe(2);
     expect(r.summary.warnings).toContain("3 rows (2 distinct SNPs) name SNPs not on the panel; they were ignored");
-    expect(Array.from({ length: 2 }, (_, i) => [...unpackCounts(r.genotypes.data.subarray(2 * i, 2 * i + 2), 5)])).toEqual([
+    expect(
+      Array.from({ length: 2 }, (_, i) => [...unpackCounts(r.genotypes.data.subarray(2 * i, 2 * i + 2), 5)]),
+    ).toEqual([
       [0, MISSING, 2, 1, MISSING],
       [2, 2, MISSING, MISSING, 1],
     ]);
@@ -277,7 +351,11 @@ describe("FinalReport reader: errors name the problem and the line", () => {
     const headerOnly = await failure(readFinalReport(header().slice(0, 5).join("\n") + "\n", { panel }));
     expect(headerOnly.code).toBe("NO_DATA");
     expect(headerOnly.message).toMatch(/header-only/);
-    const noRows = await failure(readFinalReport([...header(), "SNP Name\tSample ID\tAllele1 - AB\tAllele2 - AB"].join("\r\n") + "\r\n", { panel }));
+    const noRows = await failure(
+      readFinalReport([...header(), "SNP Name\tSample ID\tAllele1 - AB\tAllele2 - AB"].join("\r\n") + "\r\n", {
+        panel,
+      }),
+    );
     expect(noRows.code).toBe("NO_DATA");
     expect(noRows.message).toMatch(/no data rows/);
     const csv = await failure(readFinalReport("a,b,c\n1,2,3\n", { panel }));

@@ -62,7 +62,15 @@ describe("pack/unpack", () => {
 describe("transposeCodes", () => {
   it("matches a naive transpose for odd shapes, and transposing twice is the identity", () => {
     const rng = new Rng(7);
-    for (const [rows, cols] of [[1, 1], [3, 5], [4, 4], [5, 9], [13, 17], [32, 3], [7, 64]] as const) {
+    for (const [rows, cols] of [
+      [1, 1],
+      [3, 5],
+      [4, 4],
+      [5, 9],
+      [13, 17],
+      [32, 3],
+      [7, 64],
+    ] as const) {
       const src = new Uint8Array(rows * bytesPerSample(cols));
       const truth: number[][] = [];
       for (let i = 0; i < rows; i++) {

@@ -25,13 +25,21 @@ describe("SnpPanel", () => {
     expect(p.indexOf("y")).toBe(1);
     expect(p.indexOf("z")).toBe(-1);
     expect(p.get("x")?.b).toBe("G");
-    expect(() => new SnpPanel([m("x", "A", "G"), m("x", "A", "G")])).toThrow(/duplicate SNP name "x" at positions 1 and 2/);
+    expect(() => new SnpPanel([m("x", "A", "G"), m("x", "A", "G")])).toThrow(
+      /duplicate SNP name "x" at positions 1 and 2/,
+    );
     expect(() => p.alleleTable("top")).toThrow(/no Top alleles for SNP "x"/);
   });
 });
 
 describe("re-alignment between panels by SNP name", () => {
-  const from = new SnpPanel([m("s1", "A", "G"), m("s2", "C", "T"), m("s3", "A", "T"), m("s4", "A", "C"), m("s5", "G", "T")]);
+  const from = new SnpPanel([
+    m("s1", "A", "G"),
+    m("s2", "C", "T"),
+    m("s3", "A", "T"),
+    m("s4", "A", "C"),
+    m("s5", "G", "T"),
+  ]);
   const to = new SnpPanel([
     m("s3", "A", "T"), // same
     m("new", "A", "G"), // absent: missing
@@ -105,9 +113,22 @@ describe("panel loaders", () => {
     expect(heading["Descriptor File Name"]).toBe("BovineSNP50_v3_A1.bpm");
     expect(panel.size).toBe(4);
     const a = panel.get("ARS-BFGL-1")!;
-    expect([a.chrom, a.position, a.a, a.b, a.top, a.forward, a.plus, a.topGenomicSeq]).toEqual(["1", 135098, "A", "G", ["A", "G"], ["T", "C"], undefined, "TTT[A/G]CCC"]);
+    expect([a.chrom, a.position, a.a, a.b, a.top, a.forward, a.plus, a.topGenomicSeq]).toEqual([
+      "1",
+      135098,
+      "A",
+      "G",
+      ["A", "G"],
+      ["T", "C"],
+      undefined,
+      "TTT[A/G]CCC",
+    ]);
     const b = panel.get("BovineHD-2")!;
-    expect([b.design, b.top, b.forward]).toEqual([["T", "C"], ["A", "G"], ["A", "G"]]);
+    expect([b.design, b.top, b.forward]).toEqual([
+      ["T", "C"],
+      ["A", "G"],
+      ["A", "G"],
+    ]);
     expect(panel.get("Indel-3")!.top).toBeUndefined();
     const missing = await readIlluminaManifest("[Assay]\nIlmnID,Name,Chr,MapInfo\nx,y,1,2\n").then(
       () => undefined,

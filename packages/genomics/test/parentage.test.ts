@@ -146,11 +146,15 @@ describe("discovery ranking", () => {
   const stride = bytesPerSample(nSnps);
   const data = new Uint8Array(rows.length * stride);
   rows.forEach((r, i) => {
-    const counts = Array.from({ length: nSnps }, (_, j) => (i === 0 ? 0 : j >= r.called ? MISSING : j < r.conflicts ? 2 : 1));
+    const counts = Array.from({ length: nSnps }, (_, j) =>
+      i === 0 ? 0 : j >= r.called ? MISSING : j < r.conflicts ? 2 : 1,
+    );
     packCounts(counts, data.subarray(i * stride, (i + 1) * stride));
   });
   const m: PackedMatrix = { nSamples: rows.length, nSnps, data };
-  const candidates: ParentCandidate[] = rows.slice(1).map((_, k) => ({ row: k + 1, sex: "male", birthDate: new Date(Date.UTC(2010, 0, 1)) }));
+  const candidates: ParentCandidate[] = rows
+    .slice(1)
+    .map((_, k) => ({ row: k + 1, sex: "male", birthDate: new Date(Date.UTC(2010, 0, 1)) }));
   const born = new Date(Date.UTC(2020, 0, 1));
 
   it("ranks candidates with enough common SNPs by conflict rate, insufficient ones after them", () => {
@@ -190,7 +194,9 @@ describe("discovery ranking", () => {
     ];
     const d = new Uint8Array(panel.length * stride);
     panel.forEach((r, i) => {
-      const counts = Array.from({ length: nSnps }, (_, j) => (i === 0 ? 0 : j >= r.called ? MISSING : j < r.conflicts ? 2 : 1));
+      const counts = Array.from({ length: nSnps }, (_, j) =>
+        i === 0 ? 0 : j >= r.called ? MISSING : j < r.conflicts ? 2 : 1,
+      );
       packCounts(counts, d.subarray(i * stride, (i + 1) * stride));
     });
     const pm: PackedMatrix = { nSamples: panel.length, nSnps, data: d };

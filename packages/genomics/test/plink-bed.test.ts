@@ -37,12 +37,18 @@ describe(".bed/.bim/.fam", () => {
   it("round-trips the simulator's matrix through our writer and reader, in any block size", async () => {
     const prefix = join(tmp.dir, "rt");
     writeFileset(prefix);
-    const back = await readPlinkBinary({ bed: readFileSync(`${prefix}.bed`), bim: readFileSync(`${prefix}.bim`), fam: readFileSync(`${prefix}.fam`) });
+    const back = await readPlinkBinary({
+      bed: readFileSync(`${prefix}.bed`),
+      bim: readFileSync(`${prefix}.bim`),
+      fam: readFileSync(`${prefix}.fam`),
+    });
     expect(back.genotypes.nSamples).toBe(203);
     expect(back.genotypes.nSnps).toBe(1501);
     expect(Buffer.from(back.genotypes.data).equals(Buffer.from(pop.genotypes.data))).toBe(true);
     expect(back.samples).toEqual(pop.samples);
-    expect(back.panel.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b])).toEqual(pop.panel.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b]));
+    expect(back.panel.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b])).toEqual(
+      pop.panel.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b]),
+    );
     // Byte-sized chunks exercise the streaming reader's block assembly.
     const bytes = readFileSync(`${prefix}.bed`);
     const small = (function* () {
@@ -55,7 +61,22 @@ describe(".bed/.bim/.fam", () => {
   it("writes a .bed plink1.9 reads with the same calls (recode A = count of the column-6 allele)", () => {
     const prefix = join(tmp.dir, "ours");
     writeFileset(prefix);
-    runPlink("plink1.9", ["--bfile", "ours", "--recode", "A", "--out", "ours_raw", "--allow-no-sex", "--keep-allele-order", "--chr-set", "29"], tmp.dir);
+    runPlink(
+      "plink1.9",
+      [
+        "--bfile",
+        "ours",
+        "--recode",
+        "A",
+        "--out",
+        "ours_raw",
+        "--allow-no-sex",
+        "--keep-allele-order",
+        "--chr-set",
+        "29",
+      ],
+      tmp.dir,
+    );
     const raw = readFileSync(join(tmp.dir, "ours_raw.raw"), "utf8").trim().split("\n");
     const header = raw[0]!.split(" ");
     // recode A counts the A1 allele (column 5); with --keep-allele-order that is our A allele.
@@ -91,7 +112,10 @@ describe(".bed/.bim/.fam", () => {
     for (let i = 0; i < n; i++) {
       const s = pop.samples[i]!;
       const g: string[] = [];
-      const counts = unpackCounts(pop.genotypes.data.subarray(i * bytesPerSample(1501), (i + 1) * bytesPerSample(1501)), p);
+      const counts = unpackCounts(
+        pop.genotypes.data.subarray(i * bytesPerSample(1501), (i + 1) * bytesPerSample(1501)),
+        p,
+      );
       for (let j = 0; j < p; j++) {
         const m = pop.panel.markers[j]!;
         const c = counts[j]!;
@@ -100,8 +124,18 @@ describe(".bed/.bim/.fam", () => {
       lines.push(`${s.fid} ${s.iid} 0 0 ${s.sex} -9 ${g.join(" ")}`);
     }
     writeFileSync(join(tmp.dir, "hand.ped"), lines.join("\n") + "\n");
-    writeFileSync(join(tmp.dir, "hand.map"), pop.panel.markers.slice(0, p).map((m) => `${m.chrom} ${m.name} 0 ${m.position}`).join("\n") + "\n");
-    runPlink("plink1.9", ["--file", "hand", "--make-bed", "--out", "fromped", "--allow-no-sex", "--chr-set", "29"], tmp.dir);
+    writeFileSync(
+      join(tmp.dir, "hand.map"),
+      pop.panel.markers
+        .slice(0, p)
+        .map((m) => `${m.chrom} ${m.name} 0 ${m.position}`)
+        .join("\n") + "\n",
+    );
+    runPlink(
+      "plink1.9",
+      ["--file", "hand", "--make-bed", "--out", "fromped", "--allow-no-sex", "--chr-set", "29"],
+      tmp.dir,
+    );
     const back = await readPlinkBinary({
       bed: readFileSync(join(tmp.dir, "fromped.bed")),
       bim: readFileSync(join(tmp.dir, "fromped.bim")),

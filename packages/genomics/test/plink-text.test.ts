@@ -51,7 +51,10 @@ describe("PLINK text and VCF interoperability with plink1.9 / plink2", () => {
     // plink's numeric recode (1/2 = allele 1/2) read as digits on purpose through a 1/2 panel
     runPlink("plink1.9", ["--bfile", "b", "--recode", "12", "--keep-allele-order", "--out", "rec12", ...CHR], tmp.dir);
     const p12 = new SnpPanel(pop.panel.markers.map((m) => ({ ...m, a: "1", b: "2" })));
-    same((await readPed(readFileSync(join(tmp.dir, "rec12.ped")), p12, { numericAlleles: false })).genotypes, pop.genotypes);
+    same(
+      (await readPed(readFileSync(join(tmp.dir, "rec12.ped")), p12, { numericAlleles: false })).genotypes,
+      pop.genotypes,
+    );
   });
 
   it("our VCF -> plink2 --make-bed, and plink2 --export vcf -> our VCF reader: same calls", async () => {
@@ -71,7 +74,15 @@ describe("PLINK text and VCF interoperability with plink1.9 / plink2", () => {
 });
 
 describe(".ped reader errors", () => {
-  const ped = new TextDecoder().decode(concatBytes(writePed(pop.panel, pop.samples.slice(0, 3), { ...pop.genotypes, nSamples: 3, data: pop.genotypes.data.subarray(0, 3 * 501) })));
+  const ped = new TextDecoder().decode(
+    concatBytes(
+      writePed(pop.panel, pop.samples.slice(0, 3), {
+        ...pop.genotypes,
+        nSamples: 3,
+        data: pop.genotypes.data.subarray(0, 3 * 501),
+      }),
+    ),
+  );
   const fail = async (text: string | Uint8Array, panel = pop.panel): Promise<GenotypeFormatError> => {
     const e = await readPed(text, panel).then(
       () => undefined,

@@ -12,15 +12,23 @@ const CANDIDATES: Record<"plink1.9" | "plink2", string[]> = {
 
 export function plinkPath(which: "plink1.9" | "plink2"): string {
   for (const p of CANDIDATES[which]) if (existsSync(p)) return p;
-  throw new Error(`${which} is not installed (looked in ${CANDIDATES[which].join(", ")}); install it with: apt-get install plink1.9 plink2`);
+  throw new Error(
+    `${which} is not installed (looked in ${CANDIDATES[which].join(", ")}); install it with: apt-get install plink1.9 plink2`,
+  );
 }
 
 export function runPlink(which: "plink1.9" | "plink2", args: string[], cwd: string): string {
   try {
-    return execFileSync(plinkPath(which), [...args, "--threads", "1"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync(plinkPath(which), [...args, "--threads", "1"], {
+      cwd,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${which} ${args.join(" ")} failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`, { cause: e });
+    throw new Error(`${which} ${args.join(" ")} failed: ${err.message}\n${err.stdout ?? ""}\n${err.stderr ?? ""}`, {
+      cause: e,
+    });
   }
 }
 

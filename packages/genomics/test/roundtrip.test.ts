@@ -62,7 +62,9 @@ describe("round trips: every writer -> reader returns the same calls", () => {
     expect(back.samples).toEqual(pop.samples);
     expect(back.alleleMismatches).toBe(0);
 
-    const numeric = concatBytes(writePed(pop.panel, pop.samples, pop.genotypes, { alleles: "numeric", separator: "\t" }));
+    const numeric = concatBytes(
+      writePed(pop.panel, pop.samples, pop.genotypes, { alleles: "numeric", separator: "\t" }),
+    );
     expect(new TextDecoder().decode(numeric.subarray(0, 200))).toMatch(/\t[0-4]\t[0-4]/);
     same((await readPed(numeric, pop.panel)).genotypes, pop.genotypes);
 
@@ -92,7 +94,9 @@ describe("round trips: every writer -> reader returns the same calls", () => {
     const back = await readVcf(chunked(vcf, 777));
     same(back.genotypes, pop.genotypes);
     expect(back.samples.map((s) => s.iid)).toEqual(ids);
-    expect(back.panel.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b])).toEqual(pop.panel.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b]));
+    expect(back.panel.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b])).toEqual(
+      pop.panel.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b]),
+    );
     const phased = concatBytes(writeVcf(pop.panel, pop.samples, pop.genotypes, { phased: true }));
     expect(new TextDecoder().decode(phased)).toMatch(/\t0\|1/);
     same((await readVcf(phased)).genotypes, pop.genotypes);
@@ -101,7 +105,9 @@ describe("round trips: every writer -> reader returns the same calls", () => {
   });
 
   it("FinalReport with AB, Top and Forward columns, read back through each allele set", async () => {
-    const fr = concatBytes(writeFinalReport(pop.panel, ids, pop.genotypes, { alleleSets: ["ab", "top", "forward", "plus", "design"] }));
+    const fr = concatBytes(
+      writeFinalReport(pop.panel, ids, pop.genotypes, { alleleSets: ["ab", "top", "forward", "plus", "design"] }),
+    );
     for (const set of ALLELE_SETS) {
       const back = await readFinalReport(chunked(fr, 65536), { panel: pop.panel, alleles: set });
       same(back.genotypes, pop.genotypes);
@@ -112,20 +118,30 @@ describe("round trips: every writer -> reader returns the same calls", () => {
   });
 
   it("FinalReport without a panel: the file's own SNP columns define it (comma separated, CRLF)", async () => {
-    const fr = concatBytes(writeFinalReport(pop.panel, ids, pop.genotypes, { alleleSets: ["top"], snpColumns: true, separator: ",", lineEnding: "\r\n" }));
+    const fr = concatBytes(
+      writeFinalReport(pop.panel, ids, pop.genotypes, {
+        alleleSets: ["top"],
+        snpColumns: true,
+        separator: ",",
+        lineEnding: "\r\n",
+      }),
+    );
     const back = await readFinalReport(fr);
     expect(back.summary.alleleSet).toBe("top");
     expect(back.summary.separator).toBe(",");
     same(back.genotypes, pop.genotypes);
     const panel = await panelFromFinalReport(fr);
-    expect(panel.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b, m.top])).toEqual(pop.panel.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b, m.top]));
+    expect(panel.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b, m.top])).toEqual(
+      pop.panel.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b, m.top]),
+    );
   });
 
   it("Illumina manifest -> panel keeps names, positions and every allele set", async () => {
     const csv = formatIlluminaManifest(pop.panel);
     const { panel, skipped } = await readIlluminaManifest(csv);
     expect(skipped).toEqual([]);
-    const pick = (p: SnpPanel) => p.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b, m.top, m.forward, m.plus, m.design]);
+    const pick = (p: SnpPanel) =>
+      p.markers.map((m) => [m.name, m.chrom, m.position, m.a, m.b, m.top, m.forward, m.plus, m.design]);
     expect(pick(panel)).toEqual(pick(pop.panel));
   });
 

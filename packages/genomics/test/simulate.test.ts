@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { bytesPerSample, countAt, MISSING, Rng, simulatePopulation, type SimulatedPopulation } from "../src/index";
 
-const pop = simulatePopulation({ seed: 42, nAnimals: 1200, nSnps: 3000, nGenerations: 4, missingRate: 0.01, wrongParentRate: 0.05 });
+const pop = simulatePopulation({
+  seed: 42,
+  nAnimals: 1200,
+  nSnps: 3000,
+  nGenerations: 4,
+  missingRate: 0.01,
+  wrongParentRate: 0.05,
+});
 const stride = bytesPerSample(pop.genotypes.nSnps);
 const index = new Map(pop.animals.map((a, i) => [a.id, i]));
 const row = (p: SimulatedPopulation, i: number) => p.genotypes.data.subarray(i * stride, (i + 1) * stride);
@@ -38,7 +45,14 @@ describe("population simulator", () => {
     expect(a.wrongParents).toEqual(b.wrongParents);
     expect(Buffer.from(a.genotypes.data).equals(Buffer.from(c.genotypes.data))).toBe(false);
     const r = new Rng(1);
-    expect([r.u32(), r.u32()]).toEqual([new Rng(1).u32(), (() => { const q = new Rng(1); q.u32(); return q.u32(); })()]);
+    expect([r.u32(), r.u32()]).toEqual([
+      new Rng(1).u32(),
+      (() => {
+        const q = new Rng(1);
+        q.u32();
+        return q.u32();
+      })(),
+    ]);
   });
 
   it("follows Mendel for true parents; planted wrong parents break it and are recorded", () => {
@@ -57,7 +71,8 @@ describe("population simulator", () => {
       checked++;
     }
     expect(checked).toBe(900);
-    for (const w of pop.wrongParents) expect(oppositeHomozygotes(index.get(w.animal)!, index.get(w.recorded)!)).toBeGreaterThan(10);
+    for (const w of pop.wrongParents)
+      expect(oppositeHomozygotes(index.get(w.animal)!, index.get(w.recorded)!)).toBeGreaterThan(10);
     // Recorded pedigree in the PLINK sample records.
     const s = pop.samples[index.get(pop.wrongParents[0]!.animal)!]!;
     expect(pop.wrongParents[0]!.parent === "sire" ? s.father : s.mother).toBe(pop.wrongParents[0]!.recorded);
@@ -65,7 +80,8 @@ describe("population simulator", () => {
 
   it("has missing calls near the chosen rate and allele frequencies in range", () => {
     let missing = 0;
-    for (let i = 0; i < pop.genotypes.nSamples; i++) for (let j = 0; j < pop.genotypes.nSnps; j++) if (countAt(row(pop, i), j) === MISSING) missing++;
+    for (let i = 0; i < pop.genotypes.nSamples; i++)
+      for (let j = 0; j < pop.genotypes.nSnps; j++) if (countAt(row(pop, i), j) === MISSING) missing++;
     const rate = missing / (pop.genotypes.nSamples * pop.genotypes.nSnps);
     expect(rate).toBeGreaterThan(0.008);
     expect(rate).toBeLessThan(0.012);
@@ -131,7 +147,9 @@ describe("population simulator", () => {
     const q = pop.qtl[0]!;
     const g = (i: number) => q.snpIndex.reduce((s, j, k) => s + q.effect[k]! * countAt(row(pop, i), j), 0);
     // Compare differences between two animals without missing QTL calls.
-    const clean = pop.animals.map((_, i) => i).filter((i) => q.snpIndex.every((j) => countAt(row(pop, i), j) !== MISSING));
+    const clean = pop.animals
+      .map((_, i) => i)
+      .filter((i) => q.snpIndex.every((j) => countAt(row(pop, i), j) !== MISSING));
     const [i1, i2] = [clean[0]!, clean[clean.length - 1]!];
     expect(g(i1) - g(i2)).toBeCloseTo(pop.tbv[0]![i1]! - pop.tbv[0]![i2]!, 6);
   });

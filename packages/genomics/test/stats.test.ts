@@ -48,7 +48,12 @@ async function compareWithPlink(nSamples: number, nSnps: number, seed: number, s
 
   // The SNP-major path on the very file plink2 read: from disk (small blocks, so several blocks and a
   // partial last tile) and from the bytes in odd-sized chunks.
-  compareBedSummaryWithPlink(await summarizeBedFile(`${prefix}.bed`, nSamples, nSnps, { blockBytes: 4096 }), prefix, nSamples, nSnps);
+  compareBedSummaryWithPlink(
+    await summarizeBedFile(`${prefix}.bed`, nSamples, nSnps, { blockBytes: 4096 }),
+    prefix,
+    nSamples,
+    nSnps,
+  );
   compareBedSummaryWithPlink(await summarizeBedFile(`${prefix}.bed`, nSamples, nSnps), prefix, nSamples, nSnps);
   const bed = readFileSync(`${prefix}.bed`);
   const odd = function* () {

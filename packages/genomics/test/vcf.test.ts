@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { GenotypeFormatError, MISSING, readVcf, SnpPanel, unpackCounts } from "../src/index";
 
-const HEAD = ["##fileformat=VCFv4.3", "##contig=<ID=1>", '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">', '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">'];
+const HEAD = [
+  "##fileformat=VCFv4.3",
+  "##contig=<ID=1>",
+  '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+  '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">',
+];
 const COLS = "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2\tS3";
 
 async function fail(p: Promise<unknown>): Promise<GenotypeFormatError> {
@@ -54,10 +59,25 @@ describe("VCF reader", () => {
   });
 
   it("a VCF with no GT field at all is an error", async () => {
-    const sitesOnly = await fail(readVcf(["##fileformat=VCFv4.2", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO", "1\t1\trs1\tA\tG\t.\t.\t."].join("\n")));
+    const sitesOnly = await fail(
+      readVcf(
+        ["##fileformat=VCFv4.2", "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO", "1\t1\trs1\tA\tG\t.\t.\t."].join(
+          "\n",
+        ),
+      ),
+    );
     expect(sitesOnly.code).toBe("NO_GT");
     expect(sitesOnly.message).toMatch(/no FORMAT and sample columns/);
-    const noGt = await fail(readVcf(["##fileformat=VCFv4.2", COLS, "1\t1\trs1\tA\tG\t.\t.\t.\tDP\t1\t2\t3", "1\t2\trs2\tA\tG\t.\t.\t.\tDP\t1\t2\t3"].join("\n")));
+    const noGt = await fail(
+      readVcf(
+        [
+          "##fileformat=VCFv4.2",
+          COLS,
+          "1\t1\trs1\tA\tG\t.\t.\t.\tDP\t1\t2\t3",
+          "1\t2\trs2\tA\tG\t.\t.\t.\tDP\t1\t2\t3",
+        ].join("\n"),
+      ),
+    );
     expect(noGt.code).toBe("NO_GT");
     expect(noGt.message).toMatch(/no GT field: none of its 2 records/);
   });

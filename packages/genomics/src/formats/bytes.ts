@@ -4,7 +4,8 @@
 import { GenotypeFormatError } from "./errors";
 
 /** Anything bytes can come from: a whole buffer or string, a WHATWG ReadableStream, a Node Readable, an (async) iterable of chunks. */
-export type ByteSource = Uint8Array | string | Iterable<Uint8Array> | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
+export type ByteSource =
+  Uint8Array | string | Iterable<Uint8Array> | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
 
 const encoder = new TextEncoder();
 const CHUNK = 1 << 20;
@@ -83,7 +84,11 @@ export class LineBuffer {
 
   push(chunk: Uint8Array): void {
     if (this.bytesRead === 0 && chunk.length >= 2 && chunk[0] === GZIP0 && chunk[1] === GZIP1) {
-      throw new GenotypeFormatError("COMPRESSED", "input is gzip-compressed; decompress it first (e.g. pipe through zlib.createGunzip())", 1);
+      throw new GenotypeFormatError(
+        "COMPRESSED",
+        "input is gzip-compressed; decompress it first (e.g. pipe through zlib.createGunzip())",
+        1,
+      );
     }
     this.bytesRead += chunk.length;
     if (this.len + chunk.length > this.data.length) {
@@ -145,7 +150,14 @@ export class LineBuffer {
  * (binary garbage). With `sep` = -1 any run of spaces/tabs separates and leading/trailing
  * blanks are ignored (PLINK text files).
  */
-export function splitFields(data: Uint8Array, start: number, end: number, sep: number, out: Int32Array, maxFields = out.length >>> 1): number {
+export function splitFields(
+  data: Uint8Array,
+  start: number,
+  end: number,
+  sep: number,
+  out: Int32Array,
+  maxFields = out.length >>> 1,
+): number {
   let n = 0;
   if (sep >= 0) {
     let b = start;

@@ -25,10 +25,16 @@ function defaultGc(i: number, j: number): number {
 }
 
 /** Streams a long-layout FinalReport of every sample's call at every panel SNP. */
-export function* writeFinalReport(panel: SnpPanel, sampleIds: readonly string[], genotypes: PackedMatrix, options: FinalReportWriteOptions = {}): Generator<Uint8Array> {
+export function* writeFinalReport(
+  panel: SnpPanel,
+  sampleIds: readonly string[],
+  genotypes: PackedMatrix,
+  options: FinalReportWriteOptions = {},
+): Generator<Uint8Array> {
   const n = panel.size;
   if (genotypes.nSnps !== n) throw new RangeError(`writeFinalReport: matrix has ${genotypes.nSnps} SNPs, panel ${n}`);
-  if (genotypes.nSamples !== sampleIds.length) throw new RangeError(`writeFinalReport: matrix has ${genotypes.nSamples} samples, ${sampleIds.length} IDs given`);
+  if (genotypes.nSamples !== sampleIds.length)
+    throw new RangeError(`writeFinalReport: matrix has ${genotypes.nSamples} samples, ${sampleIds.length} IDs given`);
   const sep = options.separator ?? "\t";
   const eol = options.lineEnding ?? "\n";
   const sets = options.alleleSets ?? ["ab", "top"];
@@ -44,7 +50,11 @@ export function* writeFinalReport(panel: SnpPanel, sampleIds: readonly string[],
     ["Total Samples", String(sampleIds.length)],
     ...Object.entries(options.header ?? {}),
   ];
-  const cols = ["SNP Name", "Sample ID", ...sets.flatMap((s) => [`Allele1 - ${ALLELE_SET_LABEL[s]}`, `Allele2 - ${ALLELE_SET_LABEL[s]}`])];
+  const cols = [
+    "SNP Name",
+    "Sample ID",
+    ...sets.flatMap((s) => [`Allele1 - ${ALLELE_SET_LABEL[s]}`, `Allele2 - ${ALLELE_SET_LABEL[s]}`]),
+  ];
   if (options.snpColumns) cols.push("Chr", "Position", "SNP", "ILMN Strand");
   cols.push("GC Score");
   w.add(`[Header]${eol}${head.map(([k, v]) => `${k}${sep}${v}${eol}`).join("")}[Data]${eol}${cols.join(sep)}${eol}`);
@@ -59,12 +69,24 @@ export function* writeFinalReport(panel: SnpPanel, sampleIds: readonly string[],
       return p;
     });
     const calls = (x: 0 | 1 | 2 | -1): string =>
-      pairs.map((p) => (x < 0 ? `-${sep}-` : x === 0 ? `${p[0]}${sep}${p[0]}` : x === 1 ? `${p[0]}${sep}${p[1]}` : `${p[1]}${sep}${p[1]}`)).join(sep);
+      pairs
+        .map((p) =>
+          x < 0
+            ? `-${sep}-`
+            : x === 0
+              ? `${p[0]}${sep}${p[0]}`
+              : x === 1
+                ? `${p[0]}${sep}${p[1]}`
+                : `${p[1]}${sep}${p[1]}`,
+        )
+        .join(sep);
     callText[4 * j] = calls(0);
     callText[4 * j + 1] = calls(-1);
     callText[4 * j + 2] = calls(1);
     callText[4 * j + 3] = calls(2);
-    tail[j] = options.snpColumns ? `${sep}${m.chrom}${sep}${m.position}${sep}[${(m.design ?? [m.a, m.b]).join("/")}]${sep}${m.ilmnStrand ?? "TOP"}` : "";
+    tail[j] = options.snpColumns
+      ? `${sep}${m.chrom}${sep}${m.position}${sep}[${(m.design ?? [m.a, m.b]).join("/")}]${sep}${m.ilmnStrand ?? "TOP"}`
+      : "";
   }
   const stride = bytesPerSample(n);
   for (let i = 0; i < sampleIds.length; i++) {

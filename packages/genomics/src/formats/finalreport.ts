@@ -4,7 +4,16 @@
 // (SNPs x samples, one genotype cell per sample) is read whole. Tab or comma separated
 // (detected), CRLF/LF in any mix, columns found by name in any order. Works on bytes: one
 // field split per row, SNPs matched by comparing bytes with the expected next name.
-import { ALLELE_SET_LABEL, ALLELE_SETS, BAD_CALL, countFromAlleles, deriveAlleleSets, NORMALISE_ALLELE, parseSnpField, type AlleleSet } from "../alleles";
+import {
+  ALLELE_SET_LABEL,
+  ALLELE_SETS,
+  BAD_CALL,
+  countFromAlleles,
+  deriveAlleleSets,
+  NORMALISE_ALLELE,
+  parseSnpField,
+  type AlleleSet,
+} from "../alleles";
 import { bytesPerSample, MISSING_BYTE, type PackedMatrix } from "../pack";
 import { SnpPanel, type SnpMarker } from "../panel";
 import { bytesEqual, chunksOf, LineBuffer, splitFields, text, type ByteSource } from "./bytes";
@@ -53,7 +62,19 @@ export interface FinalReportSummary {
   readonly bytesRead: number;
 }
 
-const SNP_INFO_COLUMNS = ["snp name", "snp index", "chr", "position", "snp", "ilmn strand", "customer strand", "top genomic sequence", "sample id", "sample index", "sample name"];
+const SNP_INFO_COLUMNS = [
+  "snp name",
+  "snp index",
+  "chr",
+  "position",
+  "snp",
+  "ilmn strand",
+  "customer strand",
+  "top genomic sequence",
+  "sample id",
+  "sample index",
+  "sample name",
+];
 const MAX_LINE = 64 << 20;
 const TAB = 9;
 const COMMA = 44;
@@ -127,7 +148,9 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
   private aTab: Uint8Array = new Uint8Array(1024);
   private bTab: Uint8Array = new Uint8Array(1024);
   // Current sample.
-  private cur: { id: string; idBytes: Uint8Array; line: number; codes: Uint8Array; rows: number; dup: number; mapped: number } | undefined;
+  private cur:
+    | { id: string; idBytes: Uint8Array; line: number; codes: Uint8Array; rows: number; dup: number; mapped: number }
+    | undefined;
   private readonly seenSamples = new Set<string>();
   private lastIdx = -1;
   private nSamples = 0;
@@ -160,7 +183,12 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
     for await (const chunk of chunksOf(this.src)) {
       lb.push(chunk);
       while (lb.next()) this.line();
-      if (lb.pending > MAX_LINE) throw new GenotypeFormatError("BINARY", `no line break in ${MAX_LINE >> 20} MB: not a FinalReport text file`, lb.lineNo + 1);
+      if (lb.pending > MAX_LINE)
+        throw new GenotypeFormatError(
+          "BINARY",
+          `no line break in ${MAX_LINE >> 20} MB: not a FinalReport text file`,
+          lb.lineNo + 1,
+        );
       this.opts.onProgress?.(lb.bytesRead);
       if (this.out.length > 0) {
         yield* this.out;
@@ -241,7 +269,10 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
     }
     if (this.section === "data-head") return this.dataHeader(raw);
     if (this.section === "none") {
-      throw this.error(this.lb.lineNo === 1 ? "BAD_HEADER" : "BAD_ROW", `expected [Header] or [Data], found "${trimmed.slice(0, 40)}" (not an Illumina FinalReport)`);
+      throw this.error(
+        this.lb.lineNo === 1 ? "BAD_HEADER" : "BAD_ROW",
+        `expected [Header] or [Data], found "${trimmed.slice(0, 40)}" (not an Illumina FinalReport)`,
+      );
     }
   }
 
@@ -262,13 +293,18 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
     this.cIlmn = find("ILMN Strand");
     this.cCustomer = find("Customer Strand");
     this.cTopSeq = find("Top Genomic Sequence");
-    const hasSet = (set: AlleleSet): boolean => find(`Allele1 - ${ALLELE_SET_LABEL[set]}`) >= 0 && find(`Allele2 - ${ALLELE_SET_LABEL[set]}`) >= 0;
+    const hasSet = (set: AlleleSet): boolean =>
+      find(`Allele1 - ${ALLELE_SET_LABEL[set]}`) >= 0 && find(`Allele2 - ${ALLELE_SET_LABEL[set]}`) >= 0;
     const anyAllele = cols.some((c) => c.startsWith("allele1 - ") || c.startsWith("allele2 - "));
     const layout = this.opts.layout ?? "auto";
     this.layout = layout === "matrix" || (layout === "auto" && this.cSample < 0 && !anyAllele) ? "matrix" : "long";
     if (this.layout === "matrix") return this.matrixHeader(cols);
 
-    const missing = (col: string): GenotypeFormatError => this.error("MISSING_COLUMN", `missing required column "${col}" in the [Data] header (columns: ${this.columns.join(", ")})`);
+    const missing = (col: string): GenotypeFormatError =>
+      this.error(
+        "MISSING_COLUMN",
+        `missing required column "${col}" in the [Data] header (columns: ${this.columns.join(", ")})`,
+      );
     if (this.cSnp < 0) throw missing("SNP Name");
     if (this.cSample < 0) throw missing("Sample ID");
     const set = this.opts.alleles ?? ALLELE_SETS.find(hasSet);
@@ -281,7 +317,8 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
       }
       throw missing("Allele1 - AB");
     }
-    for (const k of [1, 2]) if (find(`Allele${k} - ${ALLELE_SET_LABEL[set]}`) < 0) throw missing(`Allele${k} - ${ALLELE_SET_LABEL[set]}`);
+    for (const k of [1, 2])
+      if (find(`Allele${k} - ${ALLELE_SET_LABEL[set]}`) < 0) throw missing(`Allele${k} - ${ALLELE_SET_LABEL[set]}`);
     this.alleleSet = set;
     this.cA1 = find(`Allele1 - ${ALLELE_SET_LABEL[set]}`);
     this.cA2 = find(`Allele2 - ${ALLELE_SET_LABEL[set]}`);
@@ -331,10 +368,22 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
       this.endSample();
       const id = text(d, ss, se);
       if (id === "") throw this.error("BAD_ROW", "empty Sample ID");
-      if (this.seenSamples.has(id)) throw this.error("DUPLICATE_SAMPLE", `duplicate sample ID "${id}": its rows appear again after other samples' rows`);
+      if (this.seenSamples.has(id))
+        throw this.error(
+          "DUPLICATE_SAMPLE",
+          `duplicate sample ID "${id}": its rows appear again after other samples' rows`,
+        );
       this.seenSamples.add(id);
       const n = this.growing ? 1024 : this.panel!.size;
-      cur = this.cur = { id, idBytes: d.slice(ss, se), line: lb.lineNo, codes: new Uint8Array(n).fill(0b01), rows: 0, dup: 0, mapped: 0 };
+      cur = this.cur = {
+        id,
+        idBytes: d.slice(ss, se),
+        line: lb.lineNo,
+        codes: new Uint8Array(n).fill(0b01),
+        rows: 0,
+        dup: 0,
+        mapped: 0,
+      };
       this.lastIdx = -1;
     }
     cur.rows++;
@@ -405,7 +454,9 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
       const call = x1 ? `${String.fromCharCode(x1)}/${String.fromCharCode(x2)}` : "(not single letters)";
       const a = this.aTab[j] ? String.fromCharCode(this.aTab[j]!) : "?";
       const b = this.bTab[j] ? String.fromCharCode(this.bTab[j]!) : "?";
-      this.warn(`line ${this.lb.lineNo}: ${ALLELE_SET_LABEL[this.alleleSet]} call ${call} at SNP ${name} is not its alleles ${a}/${b}; set missing`);
+      this.warn(
+        `line ${this.lb.lineNo}: ${ALLELE_SET_LABEL[this.alleleSet]} call ${call} at SNP ${name} is not its alleles ${a}/${b}; set missing`,
+      );
     }
   }
 
@@ -444,7 +495,11 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
       this.bTab = b;
     }
     const pair = this.alleleSet === "ab" ? (["A", "B"] as const) : sets?.[this.alleleSet];
-    if (!pair) throw this.error("MISSING_COLUMN", `cannot tell the ${ALLELE_SET_LABEL[this.alleleSet]} alleles of SNP ${name} from the file's SNP columns; pass options.panel`);
+    if (!pair)
+      throw this.error(
+        "MISSING_COLUMN",
+        `cannot tell the ${ALLELE_SET_LABEL[this.alleleSet]} alleles of SNP ${name} from the file's SNP columns; pass options.panel`,
+      );
     this.aTab[j] = NORMALISE_ALLELE[pair[0].charCodeAt(0)]!;
     this.bTab[j] = NORMALISE_ALLELE[pair[1].charCodeAt(0)]!;
     return j;
@@ -470,8 +525,12 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
       row[j >>> 2]! |= c << ((j & 3) << 1);
     }
     if (this.firstSampleRows < 0) this.firstSampleRows = cur.rows;
-    if (cur.mapped < n) this.warn(`sample ${cur.id} (line ${cur.line}) has rows for ${cur.mapped} of the panel's ${n} SNPs: the rest are missing`);
-    if (cur.dup > 0) this.warn(`sample ${cur.id} (line ${cur.line}) has ${cur.dup} repeated SNP rows; the last row of each was kept`);
+    if (cur.mapped < n)
+      this.warn(
+        `sample ${cur.id} (line ${cur.line}) has rows for ${cur.mapped} of the panel's ${n} SNPs: the rest are missing`,
+      );
+    if (cur.dup > 0)
+      this.warn(`sample ${cur.id} (line ${cur.line}) has ${cur.dup} repeated SNP rows; the last row of each was kept`);
     this.nSamples++;
     this.out.push({ sampleId: cur.id, row, line: cur.line, nCalled: called });
   }
@@ -482,23 +541,39 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
     if (!this.sawDataSection) {
       throw new GenotypeFormatError(
         this.sawHeaderSection ? "NO_DATA" : "BAD_HEADER",
-        this.sawHeaderSection ? "FinalReport: [Header] but no [Data] section (header-only file)" : "FinalReport: no [Header] or [Data] section",
+        this.sawHeaderSection
+          ? "FinalReport: [Header] but no [Data] section (header-only file)"
+          : "FinalReport: no [Header] or [Data] section",
         lb.lineNo,
       );
     }
-    if (this.section === "data-head") throw new GenotypeFormatError("NO_DATA", "FinalReport: [Data] section has no header row and no data", lb.lineNo);
+    if (this.section === "data-head")
+      throw new GenotypeFormatError("NO_DATA", "FinalReport: [Data] section has no header row and no data", lb.lineNo);
     if (this.layout === "matrix") this.finishMatrix();
     else {
       this.endSample();
-      if (this.dataRows === 0) throw new GenotypeFormatError("NO_DATA", "FinalReport: [Data] has a header row but no data rows", lb.lineNo);
+      if (this.dataRows === 0)
+        throw new GenotypeFormatError("NO_DATA", "FinalReport: [Data] has a header row but no data rows", lb.lineNo);
     }
     const numSnps = Number(this.header["Num SNPs"]);
     const numSamples = Number(this.header["Num Samples"]);
     const perSample = this.layout === "long" ? this.firstSampleRows : this.panel!.size;
-    if (this.header["Num SNPs"] !== undefined && numSnps !== perSample) this.warn(`header says Num SNPs ${this.header["Num SNPs"]}, the data has ${perSample} SNPs per sample; the data wins`);
-    if (this.header["Num Samples"] !== undefined && numSamples !== this.nSamples) this.warn(`header says Num Samples ${this.header["Num Samples"]}, the data has ${this.nSamples} samples; the data wins`);
-    if (this.unknownSnpRows > 0) this.warn(`${this.unknownSnpRows} rows (${this.unknownNames.size} distinct SNPs) name SNPs not on the panel; they were ignored`);
-    if (this.mismatches > 0) this.warn(`${this.mismatches} calls were not the SNP's ${ALLELE_SET_LABEL[this.alleleSet]} alleles and were set missing`);
+    if (this.header["Num SNPs"] !== undefined && numSnps !== perSample)
+      this.warn(
+        `header says Num SNPs ${this.header["Num SNPs"]}, the data has ${perSample} SNPs per sample; the data wins`,
+      );
+    if (this.header["Num Samples"] !== undefined && numSamples !== this.nSamples)
+      this.warn(
+        `header says Num Samples ${this.header["Num Samples"]}, the data has ${this.nSamples} samples; the data wins`,
+      );
+    if (this.unknownSnpRows > 0)
+      this.warn(
+        `${this.unknownSnpRows} rows (${this.unknownNames.size} distinct SNPs) name SNPs not on the panel; they were ignored`,
+      );
+    if (this.mismatches > 0)
+      this.warn(
+        `${this.mismatches} calls were not the SNP's ${ALLELE_SET_LABEL[this.alleleSet]} alleles and were set missing`,
+      );
   }
 
   // ---- matrix layout: SNP rows, one genotype cell ("AB", "A/B", "--") per sample column ----
@@ -510,11 +585,16 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
       if (SNP_INFO_COLUMNS.includes(cols[c]!) || cols[c] === "gc score") continue;
       const id = this.columns[c]!;
       if (id === "") continue;
-      if (this.matrixSamples.includes(id)) throw this.error("DUPLICATE_SAMPLE", `duplicate sample ID "${id}" in the matrix header`);
+      if (this.matrixSamples.includes(id))
+        throw this.error("DUPLICATE_SAMPLE", `duplicate sample ID "${id}" in the matrix header`);
       this.matrixSamples.push(id);
       this.matrixSampleCols.push(c);
     }
-    if (this.matrixSamples.length === 0) throw this.error("MISSING_COLUMN", `missing required column "Sample ID" (long layout) or sample columns (matrix layout) in the [Data] header`);
+    if (this.matrixSamples.length === 0)
+      throw this.error(
+        "MISSING_COLUMN",
+        `missing required column "Sample ID" (long layout) or sample columns (matrix layout) in the [Data] header`,
+      );
     this.matrixRows = this.matrixSamples.map(() => new Uint8Array(256).fill(MISSING_BYTE));
     this.startPanel();
     this.section = "data";
@@ -527,7 +607,8 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
     if (nf < 0) throw this.error("BINARY", "binary data (control byte) in a data row");
     const nCols = this.columns.length;
     if (nf !== nCols) {
-      if (this.lb.unterminated && nf < nCols) throw this.error("TRUNCATED", `file ends mid-row: ${nf} of ${nCols} columns`);
+      if (this.lb.unterminated && nf < nCols)
+        throw this.error("TRUNCATED", `file ends mid-row: ${nf} of ${nCols} columns`);
       throw this.error("BAD_ROW", `row has ${nf} columns, the [Data] header has ${nCols}`);
     }
     this.dataRows++;
@@ -583,7 +664,8 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
   }
 
   private finishMatrix(): void {
-    if (this.dataRows === 0) throw new GenotypeFormatError("NO_DATA", "FinalReport: [Data] has a header row but no data rows", this.lb.lineNo);
+    if (this.dataRows === 0)
+      throw new GenotypeFormatError("NO_DATA", "FinalReport: [Data] has a header row but no data rows", this.lb.lineNo);
     if (this.growing) {
       this.growing = false;
       this.panel = new SnpPanel(this.markers);
@@ -628,7 +710,10 @@ export async function readFinalReport(src: ByteSource, options: FinalReportOptio
 }
 
 /** The panel a FinalReport defines with its own SNP columns (reads only the first sample). */
-export async function panelFromFinalReport(src: ByteSource, options: Omit<FinalReportOptions, "panel"> = {}): Promise<SnpPanel> {
+export async function panelFromFinalReport(
+  src: ByteSource,
+  options: Omit<FinalReportOptions, "panel"> = {},
+): Promise<SnpPanel> {
   const reader = new FinalReportReader(src, options);
   for await (const _ of reader) break;
   return reader.summary().panel;

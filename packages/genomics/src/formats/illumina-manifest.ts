@@ -56,7 +56,12 @@ export async function readIlluminaManifest(src: ByteSource, options: ManifestOpt
     const d = lb.data;
     for (let i = lb.start; i < lb.end; i++) {
       const c = d[i]!;
-      if (c < 9 || (c > 13 && c < 32)) throw new GenotypeFormatError("BINARY", "manifest: binary data (control byte) where text was expected", lb.lineNo);
+      if (c < 9 || (c > 13 && c < 32))
+        throw new GenotypeFormatError(
+          "BINARY",
+          "manifest: binary data (control byte) where text was expected",
+          lb.lineNo,
+        );
     }
     const raw = text(d, lb.start, lb.end);
     const t = raw.replace(/,+$/, "").trim();
@@ -75,9 +80,18 @@ export async function readIlluminaManifest(src: ByteSource, options: ManifestOpt
     if (!cols) {
       cols = f;
       const lc = f.map((c) => c.toLowerCase());
-      ix = Object.fromEntries(["name", "chr", "mapinfo", "snp", "ilmnstrand", "sourcestrand", "refstrand", "topgenomicseq", "ilmnid"].map((k) => [k, lc.indexOf(k)]));
+      ix = Object.fromEntries(
+        ["name", "chr", "mapinfo", "snp", "ilmnstrand", "sourcestrand", "refstrand", "topgenomicseq", "ilmnid"].map(
+          (k) => [k, lc.indexOf(k)],
+        ),
+      );
       for (const req of ["Name", "Chr", "MapInfo", "SNP"]) {
-        if (ix[req.toLowerCase()]! < 0) throw new GenotypeFormatError("MISSING_COLUMN", `manifest: missing required column "${req}" in [Assay] (columns: ${f.join(", ")})`, lb.lineNo);
+        if (ix[req.toLowerCase()]! < 0)
+          throw new GenotypeFormatError(
+            "MISSING_COLUMN",
+            `manifest: missing required column "${req}" in [Assay] (columns: ${f.join(", ")})`,
+            lb.lineNo,
+          );
       }
       return;
     }

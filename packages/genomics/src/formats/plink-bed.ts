@@ -42,9 +42,18 @@ export interface PlinkBinaryFiles {
 }
 
 /** The three files of a PLINK binary fileset; .bed is streamed, .bim and .fam are text. */
-export function writePlinkBinary(panel: SnpPanel, samples: readonly SampleInfo[], genotypes: PackedMatrix, options: BedWriteOptions = {}): PlinkBinaryFiles {
-  if (genotypes.nSnps !== panel.size) throw new RangeError(`writePlinkBinary: matrix has ${genotypes.nSnps} SNPs, panel ${panel.size}`);
-  if (genotypes.nSamples !== samples.length) throw new RangeError(`writePlinkBinary: matrix has ${genotypes.nSamples} samples, ${samples.length} sample records given`);
+export function writePlinkBinary(
+  panel: SnpPanel,
+  samples: readonly SampleInfo[],
+  genotypes: PackedMatrix,
+  options: BedWriteOptions = {},
+): PlinkBinaryFiles {
+  if (genotypes.nSnps !== panel.size)
+    throw new RangeError(`writePlinkBinary: matrix has ${genotypes.nSnps} SNPs, panel ${panel.size}`);
+  if (genotypes.nSamples !== samples.length)
+    throw new RangeError(
+      `writePlinkBinary: matrix has ${genotypes.nSamples} samples, ${samples.length} sample records given`,
+    );
   return { bed: writeBed(genotypes, options), bim: formatBim(panel), fam: formatFam(samples) };
 }
 
@@ -76,11 +85,23 @@ export async function readBed(src: ByteSource, nSamples: number, nSnps: number):
     while (offset < 3 && p < chunk.length) header[offset++] = chunk[p++]!;
     if (offset === 3 && !headerChecked) {
       headerChecked = true;
-      if (header[0] !== 0x6c || header[1] !== 0x1b) throw new GenotypeFormatError("BAD_HEADER", `.bed: not a PLINK 1 .bed file (magic bytes ${[...header].map((x) => x.toString(16)).join(" ")})`);
-      if (header[2] !== 0x01) throw new GenotypeFormatError("BAD_HEADER", ".bed: sample-major (individual-major) mode is not supported; re-create it with plink --make-bed");
+      if (header[0] !== 0x6c || header[1] !== 0x1b)
+        throw new GenotypeFormatError(
+          "BAD_HEADER",
+          `.bed: not a PLINK 1 .bed file (magic bytes ${[...header].map((x) => x.toString(16)).join(" ")})`,
+        );
+      if (header[2] !== 0x01)
+        throw new GenotypeFormatError(
+          "BAD_HEADER",
+          ".bed: sample-major (individual-major) mode is not supported; re-create it with plink --make-bed",
+        );
     }
     while (p < chunk.length) {
-      if (offset >= expected) throw new GenotypeFormatError("SIZE_MISMATCH", `.bed: file is longer than ${expected} bytes expected for ${nSnps} SNPs x ${nSamples} samples (wrong .bim/.fam?)`);
+      if (offset >= expected)
+        throw new GenotypeFormatError(
+          "SIZE_MISMATCH",
+          `.bed: file is longer than ${expected} bytes expected for ${nSnps} SNPs x ${nSamples} samples (wrong .bim/.fam?)`,
+        );
       const take = Math.min(chunk.length - p, buf.length - filled, expected - offset);
       buf.set(chunk.subarray(p, p + take), filled);
       filled += take;
@@ -89,8 +110,16 @@ export async function readBed(src: ByteSource, nSamples: number, nSnps: number):
       if (filled === buf.length) flush(block);
     }
   }
-  if (offset < 3) throw new GenotypeFormatError(offset === 0 ? "EMPTY" : "TRUNCATED", offset === 0 ? ".bed: file is empty" : ".bed: file ends inside the magic bytes");
-  if (offset !== expected) throw new GenotypeFormatError("TRUNCATED", `.bed: file has ${offset} bytes, expected ${expected} for ${nSnps} SNPs x ${nSamples} samples (truncated, or wrong .bim/.fam)`);
+  if (offset < 3)
+    throw new GenotypeFormatError(
+      offset === 0 ? "EMPTY" : "TRUNCATED",
+      offset === 0 ? ".bed: file is empty" : ".bed: file ends inside the magic bytes",
+    );
+  if (offset !== expected)
+    throw new GenotypeFormatError(
+      "TRUNCATED",
+      `.bed: file has ${offset} bytes, expected ${expected} for ${nSnps} SNPs x ${nSamples} samples (truncated, or wrong .bim/.fam)`,
+    );
   if (filled > 0) flush(filled / snpBytes);
   return { nSamples, nSnps, data };
 }
@@ -102,7 +131,11 @@ export interface PlinkData {
 }
 
 /** Reads a .bed/.bim/.fam fileset. */
-export async function readPlinkBinary(files: { bed: ByteSource; bim: ByteSource; fam: ByteSource }): Promise<PlinkData> {
+export async function readPlinkBinary(files: {
+  bed: ByteSource;
+  bim: ByteSource;
+  fam: ByteSource;
+}): Promise<PlinkData> {
   const panel = parseBim(await readAllText(files.bim));
   const samples = parseFam(await readAllText(files.fam));
   const genotypes = await readBed(files.bed, samples.length, panel.size);

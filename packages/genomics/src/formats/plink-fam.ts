@@ -30,9 +30,21 @@ export function formatFam(samples: readonly SampleInfo[]): string {
 }
 
 export function sampleFromFields(f: readonly string[], line: number): SampleInfo {
-  if (f.length < 6) throw new GenotypeFormatError("BAD_ROW", `expected 6 sample columns (FID IID father mother sex phenotype), found ${f.length}`, line);
+  if (f.length < 6)
+    throw new GenotypeFormatError(
+      "BAD_ROW",
+      `expected 6 sample columns (FID IID father mother sex phenotype), found ${f.length}`,
+      line,
+    );
   const sex = Number(f[4]);
-  return { fid: f[0]!, iid: f[1]!, father: f[2]!, mother: f[3]!, sex: sex === 1 || sex === 2 ? sex : 0, phenotype: f[5]! };
+  return {
+    fid: f[0]!,
+    iid: f[1]!,
+    father: f[2]!,
+    mother: f[3]!,
+    sex: sex === 1 || sex === 2 ? sex : 0,
+    phenotype: f[5]!,
+  };
 }
 
 export function parseFam(text: string): SampleInfo[] {

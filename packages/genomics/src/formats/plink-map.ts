@@ -13,7 +13,9 @@ export function formatMap(panel: SnpPanel): string {
 }
 
 export function formatBim(panel: SnpPanel): string {
-  return panel.markers.map((m) => `${m.chrom}\t${m.name}\t${cmText(m.cm)}\t${m.position}\t${m.a || "0"}\t${m.b || "0"}\n`).join("");
+  return panel.markers
+    .map((m) => `${m.chrom}\t${m.name}\t${cmText(m.cm)}\t${m.position}\t${m.a || "0"}\t${m.b || "0"}\n`)
+    .join("");
 }
 
 function parseMarkerLines(text: string, kind: "map" | "bim"): SnpMarker[] {
@@ -31,7 +33,8 @@ function parseMarkerLines(text: string, kind: "map" | "bim"): SnpMarker[] {
     const threeCol = kind === "map" && f.length === 3;
     const cm = threeCol ? 0 : Number(f[2]);
     const position = Number(threeCol ? f[2] : f[3]);
-    if (!Number.isFinite(position) || !Number.isFinite(cm)) throw new GenotypeFormatError("BAD_ROW", `.${kind} position is not a number`, i + 1);
+    if (!Number.isFinite(position) || !Number.isFinite(cm))
+      throw new GenotypeFormatError("BAD_ROW", `.${kind} position is not a number`, i + 1);
     out.push({
       chrom: f[0]!,
       name: f[1]!,

@@ -138,7 +138,13 @@ export class PedReader implements AsyncIterable<PedSample> {
   }
 
   summary(): PedSummary {
-    return { nSamples: this.nSamples, panel: this.learnedPanel(), alleleMismatches: this.mismatches, warnings: this.warnings, bytesRead: this.lines.bytesRead };
+    return {
+      nSamples: this.nSamples,
+      panel: this.learnedPanel(),
+      alleleMismatches: this.mismatches,
+      warnings: this.warnings,
+      bytesRead: this.lines.bytesRead,
+    };
   }
 
   private learnedPanel(): SnpPanel {
@@ -167,18 +173,32 @@ export class PedReader implements AsyncIterable<PedSample> {
       const s = p;
       while (p < end && d[p] !== SPACE && d[p] !== TAB) {
         const c = d[p]!;
-        if (c < 9 || (c > 13 && c < 32)) throw new GenotypeFormatError("BINARY", ".ped: binary data (control byte) where text was expected", lb.lineNo);
+        if (c < 9 || (c > 13 && c < 32))
+          throw new GenotypeFormatError(
+            "BINARY",
+            ".ped: binary data (control byte) where text was expected",
+            lb.lineNo,
+          );
         p++;
       }
       f.push(text(d, s, p));
       while (p < end && (d[p] === SPACE || d[p] === TAB)) p++;
     }
     if (f.length < 6) {
-      throw new GenotypeFormatError(lb.unterminated ? "TRUNCATED" : "BAD_ROW", `.ped: line has ${f.length} of the 6 sample columns${lb.unterminated ? " (file truncated?)" : ""}`, lb.lineNo);
+      throw new GenotypeFormatError(
+        lb.unterminated ? "TRUNCATED" : "BAD_ROW",
+        `.ped: line has ${f.length} of the 6 sample columns${lb.unterminated ? " (file truncated?)" : ""}`,
+        lb.lineNo,
+      );
     }
     const sample = sampleFromFields(f, lb.lineNo);
     const key = `${sample.fid}\u0000${sample.iid}`;
-    if (this.seen.has(key)) throw new GenotypeFormatError("DUPLICATE_SAMPLE", `.ped: sample ${sample.fid} ${sample.iid} appears twice`, lb.lineNo);
+    if (this.seen.has(key))
+      throw new GenotypeFormatError(
+        "DUPLICATE_SAMPLE",
+        `.ped: sample ${sample.fid} ${sample.iid} appears twice`,
+        lb.lineNo,
+      );
     this.seen.add(key);
 
     const n = this.a.length;
@@ -197,7 +217,13 @@ export class PedReader implements AsyncIterable<PedSample> {
       let x2raw: number;
       const s1 = d[p + 1];
       const s2 = d[p + 3];
-      if (p + 3 < end && (s1 === SPACE || s1 === TAB) && (s2 === SPACE || s2 === TAB) && d[p]! > SPACE && d[p + 2]! > SPACE) {
+      if (
+        p + 3 < end &&
+        (s1 === SPACE || s1 === TAB) &&
+        (s2 === SPACE || s2 === TAB) &&
+        d[p]! > SPACE &&
+        d[p + 2]! > SPACE
+      ) {
         x1raw = d[p]!;
         x2raw = d[p + 2]!;
         p += 4;
@@ -224,14 +250,24 @@ export class PedReader implements AsyncIterable<PedSample> {
         const c = b1 + b2;
         code = 1 + v * (c + ((c + 1) >> 1) - 1); // valid: 0 -> 00, 1 -> 10, 2 -> 11; else 01
         if (v === 0 && i1 !== 4 && i2 !== 4) {
-          if (i1 === 7 || i2 === 7) throw new GenotypeFormatError("BINARY", ".ped: binary data (control byte) where an allele was expected", lb.lineNo);
+          if (i1 === 7 || i2 === 7)
+            throw new GenotypeFormatError(
+              "BINARY",
+              ".ped: binary data (control byte) where an allele was expected",
+              lb.lineNo,
+            );
           this.mismatch(j, norm[x1raw]!, norm[x2raw]!, A[j]!, B[j]!);
         }
       } else if (x1raw === 48 || x2raw === 48) code = 0b01;
       else {
         const x1 = norm[x1raw]!;
         const x2 = norm[x2raw]!;
-        if (x1 < 33 || x2 < 33) throw new GenotypeFormatError("BINARY", ".ped: binary data (control byte) where an allele was expected", lb.lineNo);
+        if (x1 < 33 || x2 < 33)
+          throw new GenotypeFormatError(
+            "BINARY",
+            ".ped: binary data (control byte) where an allele was expected",
+            lb.lineNo,
+          );
         let a = A[j]!;
         let b = B[j]!;
         if (a === 0 || b === 0) {
@@ -269,7 +305,12 @@ export class PedReader implements AsyncIterable<PedSample> {
         if (p < end) extra++;
         while (p < end && d[p] !== SPACE && d[p] !== TAB) p++;
       }
-      if (extra > 0) throw new GenotypeFormatError("BAD_ROW", `.ped: ${2 * n + extra} allele columns, expected ${2 * n} for ${n} SNPs in the .map`, lb.lineNo);
+      if (extra > 0)
+        throw new GenotypeFormatError(
+          "BAD_ROW",
+          `.ped: ${2 * n + extra} allele columns, expected ${2 * n} for ${n} SNPs in the .map`,
+          lb.lineNo,
+        );
     }
     this.nSamples++;
     return { sample, row, at, line: lb.lineNo };
@@ -299,8 +340,17 @@ export class PedReader implements AsyncIterable<PedSample> {
 
   private tokenError(j: number, p: number): GenotypeFormatError {
     const c = this.lines.data[p]!;
-    if (c < 9 || (c > 13 && c < 32)) return new GenotypeFormatError("BINARY", ".ped: binary data (control byte) where text was expected", this.lines.lineNo);
-    return new GenotypeFormatError("BAD_ALLELE", `.ped: allele of SNP ${this.panel.markers[j]!.name} is longer than one character (only SNP alleles are supported)`, this.lines.lineNo);
+    if (c < 9 || (c > 13 && c < 32))
+      return new GenotypeFormatError(
+        "BINARY",
+        ".ped: binary data (control byte) where text was expected",
+        this.lines.lineNo,
+      );
+    return new GenotypeFormatError(
+      "BAD_ALLELE",
+      `.ped: allele of SNP ${this.panel.markers[j]!.name} is longer than one character (only SNP alleles are supported)`,
+      this.lines.lineNo,
+    );
   }
 
   private countError(found: number): GenotypeFormatError {
@@ -331,7 +381,11 @@ const BLOCK_BYTES = 4 << 20;
  * exact-size matrix at the end, so the peak is at most about twice the packed output — a doubling
  * array and a final trim would need up to three times.
  */
-export async function readPed(ped: ByteSource, map: ByteSource | SnpPanel, options: Omit<PedReadOptions, "panel"> = {}): Promise<PedData> {
+export async function readPed(
+  ped: ByteSource,
+  map: ByteSource | SnpPanel,
+  options: Omit<PedReadOptions, "panel"> = {},
+): Promise<PedData> {
   const panel = map instanceof SnpPanel ? map : parseMap(await readAllText(map));
   const reader = new PedReader(ped, { ...options, panel });
   const stride = bytesPerSample(panel.size);
@@ -377,18 +431,30 @@ export interface PedWriteOptions {
 const NUMERIC: Record<string, string> = { A: "1", C: "2", G: "3", T: "4" };
 
 /** Streams a .ped: one line per sample; "0 0" for missing calls. */
-export function* writePed(panel: SnpPanel, samples: readonly SampleInfo[], genotypes: PackedMatrix, options: PedWriteOptions = {}): Generator<Uint8Array> {
+export function* writePed(
+  panel: SnpPanel,
+  samples: readonly SampleInfo[],
+  genotypes: PackedMatrix,
+  options: PedWriteOptions = {},
+): Generator<Uint8Array> {
   const n = panel.size;
   if (genotypes.nSnps !== n) throw new RangeError(`writePed: matrix has ${genotypes.nSnps} SNPs, panel ${n}`);
-  if (genotypes.nSamples !== samples.length) throw new RangeError(`writePed: matrix has ${genotypes.nSamples} samples, ${samples.length} sample records given`);
+  if (genotypes.nSamples !== samples.length)
+    throw new RangeError(`writePed: matrix has ${genotypes.nSamples} samples, ${samples.length} sample records given`);
   const sep = (options.separator ?? " ").charCodeAt(0);
   const mode = options.alleles ?? "letters";
   const A = new Uint8Array(n);
   const B = new Uint8Array(n);
   for (let j = 0; j < n; j++) {
     const m = panel.markers[j]!;
-    const [a, b] = mode === "ab" ? ["A", "B"] : mode === "numeric" ? [NUMERIC[m.a] ?? "0", NUMERIC[m.b] ?? "0"] : [m.a || "0", m.b || "0"];
-    if (a.length !== 1 || b.length !== 1) throw new RangeError(`writePed: SNP ${m.name} alleles ${a}/${b} are not single characters`);
+    const [a, b] =
+      mode === "ab"
+        ? ["A", "B"]
+        : mode === "numeric"
+          ? [NUMERIC[m.a] ?? "0", NUMERIC[m.b] ?? "0"]
+          : [m.a || "0", m.b || "0"];
+    if (a.length !== 1 || b.length !== 1)
+      throw new RangeError(`writePed: SNP ${m.name} alleles ${a}/${b} are not single characters`);
     A[j] = a.charCodeAt(0);
     B[j] = b.charCodeAt(0);
   }

@@ -68,15 +68,30 @@ export async function readVcf(src: ByteSource, options: VcfReadOptions = {}): Pr
         return;
       }
       const cols = text(d, s + 1, e).split("\t");
-      if (!sawFileformat) throw new GenotypeFormatError("BAD_HEADER", "VCF: missing ##fileformat line before the column header", lb.lineNo);
-      if (cols.length < 8 || cols[0] !== "CHROM") throw new GenotypeFormatError("BAD_HEADER", "VCF: column header must start #CHROM POS ID REF ALT QUAL FILTER INFO", lb.lineNo);
+      if (!sawFileformat)
+        throw new GenotypeFormatError(
+          "BAD_HEADER",
+          "VCF: missing ##fileformat line before the column header",
+          lb.lineNo,
+        );
+      if (cols.length < 8 || cols[0] !== "CHROM")
+        throw new GenotypeFormatError(
+          "BAD_HEADER",
+          "VCF: column header must start #CHROM POS ID REF ALT QUAL FILTER INFO",
+          lb.lineNo,
+        );
       if (cols.length < 10 || cols[8] !== "FORMAT") {
-        throw new GenotypeFormatError("NO_GT", "VCF has no FORMAT and sample columns, so no GT genotypes (a sites-only VCF)", lb.lineNo);
+        throw new GenotypeFormatError(
+          "NO_GT",
+          "VCF has no FORMAT and sample columns, so no GT genotypes (a sites-only VCF)",
+          lb.lineNo,
+        );
       }
       const ids = cols.slice(9);
       const seen = new Set<string>();
       for (const id of ids) {
-        if (seen.has(id)) throw new GenotypeFormatError("DUPLICATE_SAMPLE", `VCF: sample ${id} appears twice in the header`, lb.lineNo);
+        if (seen.has(id))
+          throw new GenotypeFormatError("DUPLICATE_SAMPLE", `VCF: sample ${id} appears twice in the header`, lb.lineNo);
         seen.add(id);
       }
       samples = ids.map((id) => sampleInfo(id));
@@ -86,9 +101,11 @@ export async function readVcf(src: ByteSource, options: VcfReadOptions = {}): Pr
       fields = new Int32Array(2 * (nSamples + 9));
       return;
     }
-    if (!samples) throw new GenotypeFormatError("BAD_HEADER", "VCF: data line before the #CHROM header line", lb.lineNo);
+    if (!samples)
+      throw new GenotypeFormatError("BAD_HEADER", "VCF: data line before the #CHROM header line", lb.lineNo);
     const nf = splitFields(d, s, e, TAB, fields);
-    if (nf < 0) throw new GenotypeFormatError("BINARY", "VCF: binary data (control byte) where text was expected", lb.lineNo);
+    if (nf < 0)
+      throw new GenotypeFormatError("BINARY", "VCF: binary data (control byte) where text was expected", lb.lineNo);
     if (nf !== 9 + nSamples) {
       throw new GenotypeFormatError(
         lb.unterminated ? "TRUNCATED" : "BAD_ROW",
@@ -144,7 +161,12 @@ export async function readVcf(src: ByteSource, options: VcfReadOptions = {}): Pr
       const p = fields[18 + 2 * i]!;
       const q = fields[19 + 2 * i]!;
       const code = gtCode(d, p, q);
-      if (code < 0) throw new GenotypeFormatError("BAD_ALLELE", `VCF: GT "${text(d, p, q).split(":")[0]}" of sample ${samples[i]!.iid} at ${name} is not a biallelic genotype`, lb.lineNo);
+      if (code < 0)
+        throw new GenotypeFormatError(
+          "BAD_ALLELE",
+          `VCF: GT "${text(d, p, q).split(":")[0]}" of sample ${samples[i]!.iid} at ${name} is not a biallelic genotype`,
+          lb.lineNo,
+        );
       byte |= code << ((i & 3) << 1);
       if ((i & 3) === 3) {
         rows[base + (i >>> 2)] = byte;
@@ -162,7 +184,11 @@ export async function readVcf(src: ByteSource, options: VcfReadOptions = {}): Pr
   if (lb.finish()) line();
   if (lb.bytesRead === 0) throw new GenotypeFormatError("EMPTY", "VCF: file is empty");
   if (!samples) throw new GenotypeFormatError("BAD_HEADER", "VCF: no #CHROM header line");
-  if (nRecords === 0 && skipped.noGt > 0 && !sawGtHeader) throw new GenotypeFormatError("NO_GT", `VCF has no GT field: none of its ${skipped.noGt} records carries genotypes`);
+  if (nRecords === 0 && skipped.noGt > 0 && !sawGtHeader)
+    throw new GenotypeFormatError(
+      "NO_GT",
+      `VCF has no GT field: none of its ${skipped.noGt} records carries genotypes`,
+    );
   const panel = new SnpPanel(markers);
   let genotypes: PackedMatrix = {
     nSamples,
@@ -216,13 +242,22 @@ const GT_UNPHASED = ["0/0", "./.", "0/1", "1/1"].map((s) => [...s].map((c) => c.
 const GT_PHASED = ["0|0", ".|.", "0|1", "1|1"].map((s) => [...s].map((c) => c.charCodeAt(0)));
 
 /** Streams a VCF 4.2: header, then one record per SNP (REF = A allele, ALT = B allele, FORMAT GT). */
-export function* writeVcf(panel: SnpPanel, samples: readonly SampleInfo[], genotypes: PackedMatrix, options: VcfWriteOptions = {}): Generator<Uint8Array> {
+export function* writeVcf(
+  panel: SnpPanel,
+  samples: readonly SampleInfo[],
+  genotypes: PackedMatrix,
+  options: VcfWriteOptions = {},
+): Generator<Uint8Array> {
   const n = panel.size;
   const ns = samples.length;
   if (genotypes.nSnps !== n) throw new RangeError(`writeVcf: matrix has ${genotypes.nSnps} SNPs, panel ${n}`);
-  if (genotypes.nSamples !== ns) throw new RangeError(`writeVcf: matrix has ${genotypes.nSamples} samples, ${ns} sample records given`);
+  if (genotypes.nSamples !== ns)
+    throw new RangeError(`writeVcf: matrix has ${genotypes.nSamples} samples, ${ns} sample records given`);
   for (const m of panel.markers) {
-    if (!/^[ACGT]$/.test(m.a) || !/^[ACGT]$/.test(m.b)) throw new RangeError(`writeVcf: SNP ${m.name} alleles ${m.a}/${m.b} are not nucleotides; VCF needs REF/ALT bases`);
+    if (!/^[ACGT]$/.test(m.a) || !/^[ACGT]$/.test(m.b))
+      throw new RangeError(
+        `writeVcf: SNP ${m.name} alleles ${m.a}/${m.b} are not nucleotides; VCF needs REF/ALT bases`,
+      );
   }
   const enc = new TextEncoder();
   const contigs = [...new Set(panel.markers.map((m) => m.chrom))];

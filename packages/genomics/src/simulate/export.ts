@@ -16,7 +16,14 @@ import type { SimulatedPopulation } from "./population";
 
 export type SimulationFormat = "bed" | "ped" | "vcf" | "finalreport" | "manifest" | "tables";
 
-export const ALL_SIMULATION_FORMATS: readonly SimulationFormat[] = ["bed", "ped", "vcf", "finalreport", "manifest", "tables"];
+export const ALL_SIMULATION_FORMATS: readonly SimulationFormat[] = [
+  "bed",
+  "ped",
+  "vcf",
+  "finalreport",
+  "manifest",
+  "tables",
+];
 
 /** File name -> contents (text, or a stream of byte chunks for the large ones). */
 export type SimulationFiles = Record<string, string | Iterable<Uint8Array>>;
@@ -43,12 +50,21 @@ export function simulationFiles(
       files[`${base}.ped`] = writePed(pop.panel, pop.samples, pop.genotypes);
       files[`${base}.map`] = formatMap(pop.panel);
     } else if (f === "vcf") files[`${base}.vcf`] = writeVcf(pop.panel, pop.samples, pop.genotypes);
-    else if (f === "finalreport") files[`${base}_FinalReport.txt`] = writeFinalReport(pop.panel, ids, pop.genotypes, finalReport);
+    else if (f === "finalreport")
+      files[`${base}_FinalReport.txt`] = writeFinalReport(pop.panel, ids, pop.genotypes, finalReport);
     else if (f === "manifest") files[`${base}_manifest.csv`] = formatIlluminaManifest(pop.panel);
     else {
       files[`${base}.pedigree.tsv`] = tsv(
         ["id", "sex", "generation", "sire", "dam", "true_sire", "true_dam"],
-        pop.animals.map((a) => [a.id, a.sex, a.generation, a.sire ?? "0", a.dam ?? "0", a.trueSire ?? "0", a.trueDam ?? "0"]),
+        pop.animals.map((a) => [
+          a.id,
+          a.sex,
+          a.generation,
+          a.sire ?? "0",
+          a.dam ?? "0",
+          a.trueSire ?? "0",
+          a.trueDam ?? "0",
+        ]),
       );
       files[`${base}.tbv.tsv`] = tsv(
         ["id", ...pop.traits.map((t) => t.name)],

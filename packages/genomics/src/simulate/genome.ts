@@ -52,7 +52,12 @@ function topPair(rng: Rng): AllelePair {
 const COMP: Record<string, string> = { A: "T", C: "G", G: "C", T: "A" };
 
 /** Places nSnps markers over the chromosomes (in proportion to length, sorted positions) and builds the panel. */
-export function simulateGenome(rng: Rng, nSnps: number, chromosomes: readonly ChromosomeSpec[], namePrefix = "SNP"): SimulatedGenome {
+export function simulateGenome(
+  rng: Rng,
+  nSnps: number,
+  chromosomes: readonly ChromosomeSpec[],
+  namePrefix = "SNP",
+): SimulatedGenome {
   const totalBp = chromosomes.reduce((s, c) => s + c.lengthBp, 0);
   const counts = chromosomes.map((c) => Math.floor((nSnps * c.lengthBp) / totalBp));
   let rest = nSnps - counts.reduce((s, x) => s + x, 0);

@@ -38,7 +38,13 @@ function lowerBound(pos: Float64Array, lo: number, hi: number, x: number): numbe
 const crossovers: number[] = [];
 
 /** Writes a recombinant gamete of parental haplotypes h0/h1 into out. */
-export function makeGamete(rng: Rng, genome: SimulatedGenome, h0: Uint32Array, h1: Uint32Array, out: Uint32Array): void {
+export function makeGamete(
+  rng: Rng,
+  genome: SimulatedGenome,
+  h0: Uint32Array,
+  h1: Uint32Array,
+  out: Uint32Array,
+): void {
   const { chromosomes, chromStart, morgans } = genome;
   for (let c = 0; c < chromosomes.length; c++) {
     const s = chromStart[c]!;

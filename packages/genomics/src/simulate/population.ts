@@ -11,7 +11,8 @@ import { haplotypeCount, makeGamete, packHaplotypes, wordsPerHaplotype } from ".
 import { Rng } from "./rng";
 import { drawQtl, SEED_TRAITS, type Qtl, type TraitSpec } from "./traits";
 
-export type AlleleFrequencyModel = { kind: "uniform"; min: number; max: number } | { kind: "beta"; alpha: number; beta: number };
+export type AlleleFrequencyModel =
+  { kind: "uniform"; min: number; max: number } | { kind: "beta"; alpha: number; beta: number };
 
 export interface SimulationOptions {
   readonly seed: number;
@@ -81,7 +82,8 @@ export interface SimulatedPopulation {
 function founderFrequencies(rng: Rng, n: number, model: AlleleFrequencyModel): Float64Array {
   const p = new Float64Array(n);
   for (let j = 0; j < n; j++) {
-    let maf = model.kind === "uniform" ? model.min + (model.max - model.min) * rng.float() : rng.beta(model.alpha, model.beta);
+    let maf =
+      model.kind === "uniform" ? model.min + (model.max - model.min) * rng.float() : rng.beta(model.alpha, model.beta);
     if (model.kind === "beta" && maf > 0.5) maf = 1 - maf;
     p[j] = rng.float() < 0.5 ? maf : 1 - maf; // the B allele is the minor one half of the time
   }
@@ -115,7 +117,8 @@ export function simulatePopulation(options: SimulationOptions): SimulatedPopulat
     const base = h * W;
     for (let j = 0; j < nSnps; j++) if (rng.float() < freq[j]!) hist[base + (j >>> 5)]! |= 1 << (j & 31);
   }
-  const hap = (pool: Uint32Array, i: number, k: number): Uint32Array => pool.subarray(i * hapLen + k * W, i * hapLen + (k + 1) * W);
+  const hap = (pool: Uint32Array, i: number, k: number): Uint32Array =>
+    pool.subarray(i * hapLen + k * W, i * hapLen + (k + 1) * W);
   for (let g = 0; g < histGens; g++) {
     const next = new Uint32Array(histSize * hapLen);
     for (let i = 0; i < histSize; i++) {
@@ -257,6 +260,26 @@ export function simulatePopulation(options: SimulationOptions): SimulatedPopulat
     qtl.push({ trait: tr.name, snpIndex: q.snpIndex, effect: q.effect.map((e) => e * scale) });
   }
 
-  const samples: SampleInfo[] = animals.map((a) => ({ fid: prefix, iid: a.id, father: a.sire ?? "0", mother: a.dam ?? "0", sex: a.sex, phenotype: "-9" }));
-  return { seed, genome, panel: genome.panel, animals, samples, genotypes, wrongParents, traits, qtl, tbv, phenotypes, founderFrequencies: freq };
+  const samples: SampleInfo[] = animals.map((a) => ({
+    fid: prefix,
+    iid: a.id,
+    father: a.sire ?? "0",
+    mother: a.dam ?? "0",
+    sex: a.sex,
+    phenotype: "-9",
+  }));
+  return {
+    seed,
+    genome,
+    panel: genome.panel,
+    animals,
+    samples,
+    genotypes,
+    wrongParents,
+    traits,
+    qtl,
+    tbv,
+    phenotypes,
+    founderFrequencies: freq,
+  };
 }
