@@ -31,6 +31,19 @@ beforeAll(async () => {
     randomUUID(),
     a,
   ]);
+  const bull = randomUUID();
+  await o.query(
+    `INSERT INTO bulls (id, naab_code, registration_number, name, breed, updated_at) VALUES ($1, $2, $3, 'Test Bull', 'HO', now())`,
+    [
+      bull,
+      `7HO${randomBytes(2).readUInt16BE(0)}`,
+      `HOUSAM${randomBytes(6).toString("hex").toUpperCase()}`.slice(0, 18) + "M",
+    ],
+  );
+  await o.query(
+    `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, sire_bull_id, updated_at) VALUES ($1, $2, $3, 'HO', 'female', '2024-03-01', $4, now())`,
+    [randomUUID(), a, `HO840${String(Date.now()).slice(-12).padStart(12, "0")}`, bull],
+  );
   const { rows } = await o.query(`
     SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS force,
            (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname IN ('customer_id') AND NOT a.attisdropped) AS "customerColumn"
