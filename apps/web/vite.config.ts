@@ -24,7 +24,7 @@ export default defineConfig({
         // Libraries change less often than our code: separate chunks stay cached across deploys.
         manualChunks(id) {
           if (!id.includes("node_modules")) return undefined;
-          if (/[\\/](react|react-dom|scheduler)[\\/]/.test(id)) return "react";
+          if (/node_modules[\\/](react|react-dom|scheduler)[\\/]/.test(id)) return "react";
           if (id.includes("@mantine")) return "mantine";
           if (/@tanstack|@trpc|superjson/.test(id)) return "data";
           return "vendor";

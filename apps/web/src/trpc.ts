@@ -1,22 +1,43 @@
 // The typed tRPC client for the SPA. Only types come from @reprotech/api; nothing server-side is bundled.
 import type { AppRouter, RouterOutputs } from "@reprotech/api";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import { createTRPCContext } from "@trpc/tanstack-react-query";
+import { createTRPCClient, httpBatchLink, splitLink, type TRPCClient } from "@trpc/client";
+import { createTRPCContext, createTRPCOptionsProxy, type TRPCOptionsProxy } from "@trpc/tanstack-react-query";
+import type { QueryClient } from "@tanstack/react-query";
 import superjson from "superjson";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
 export type SystemStatus = RouterOutputs["system"]["status"];
+export type Me = RouterOutputs["auth"]["me"];
+export type Customer = RouterOutputs["customers"]["get"];
+export type User = RouterOutputs["users"]["get"];
+export type ApiToken = RouterOutputs["apiTokens"]["list"][number];
+export type AuditEntry = RouterOutputs["audit"]["list"]["items"][number];
+export type SessionInfo = RouterOutputs["auth"]["sessions"][number];
+export type ResetLink = RouterOutputs["users"]["resetPassword"];
 
-export function createApiClient(url = "/trpc") {
+export type ApiClient = TRPCClient<AppRouter>;
+export type ApiOptions = TRPCOptionsProxy<AppRouter>;
+
+export function createApiClient(url = "/trpc"): ApiClient {
+  const batch = () =>
+    httpBatchLink({
+      url,
+      transformer: superjson,
+      // The session cookie (HttpOnly) rides along on same-origin calls.
+      fetch: (input, init) => fetch(input, { ...init, credentials: "same-origin" }),
+    });
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url,
-        transformer: superjson,
-        // Cookies ride along for same-origin calls; sessions arrive with the auth module.
-        fetch: (input, init) => fetch(input, { ...init, credentials: "same-origin" }),
-      }),
+      // The status poll (every 5 s, on every page) travels on its own: a page's data never waits for the
+      // health checks, and each response's HTTP status stays that of the page's own calls (one 403 is a
+      // 403, not a 207 mixed with the poll's 200).
+      splitLink({ condition: (op) => op.path.startsWith("system."), true: batch(), false: batch() }),
     ],
   });
+}
+
+/** Query/mutation options outside React (the router's guards use it). */
+export function createApiOptions(client: ApiClient, queryClient: QueryClient): ApiOptions {
+  return createTRPCOptionsProxy<AppRouter>({ client, queryClient });
 }
