@@ -1,6 +1,7 @@
 // The business modules of Reprotech as the navigation shows them. None has shipped yet: each gets a
 // "coming with <module>" page until its folder in packages/domain and its router in packages/api exist.
-export type ModuleId = "animals" | "genomics" | "breeding" | "laboratory" | "analytics" | "admin";
+// Administration (users, customers, tokens, audit) has shipped: see navigation.ts.
+export type ModuleId = "animals" | "genomics" | "breeding" | "laboratory" | "analytics";
 
 export interface ModuleInfo {
   /** Route segment and stable id (used in test ids). */
@@ -47,13 +48,6 @@ export const modules: readonly ModuleInfo[] = [
     path: "/analytics",
     summary: "Herd and programme reports, roll-ups and exports.",
     plans: ["Herd performance dashboards", "Genetic trend reports", "CSV exports"],
-  },
-  {
-    id: "admin",
-    label: "Admin",
-    path: "/admin",
-    summary: "Users, roles, customer farms and API tokens.",
-    plans: ["Users and roles", "Customer farms and assignments", "API tokens and audit log"],
   },
 ];
 

@@ -1,39 +1,120 @@
 // The route tree (code-based) and the router, registered for type-safe links across the app.
-import { createRootRoute, createRoute, createRouter } from "@tanstack/react-router";
-import { AppLayout } from "./layout/AppLayout";
+// Public: /sign-in and /reset-password. Everything else sits under the signed-in layout, whose guard
+// loads auth.me first and sends a visitor without a session to /sign-in, remembering where they were going.
+import type { QueryClient } from "@tanstack/react-query";
+import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from "@tanstack/react-router";
+import { ResetPasswordPage } from "./auth/ResetPasswordPage";
+import { parseSignInSearch, type SignInSearch } from "./auth/search";
+import { SignedInLayout } from "./auth/SignedInLayout";
+import { SignInPage } from "./auth/SignInPage";
 import { moduleById, type ModuleId } from "./modules";
+import { AccountPage } from "./pages/account/AccountPage";
+import { AdminIndexPage } from "./pages/admin/AdminIndexPage";
+import { ApiTokensPage } from "./pages/admin/api-tokens/ApiTokensPage";
+import { AuditPage } from "./pages/admin/audit/AuditPage";
+import { CustomersPage } from "./pages/admin/customers/CustomersPage";
+import { UsersPage } from "./pages/admin/users/UsersPage";
 import { ComingSoonPage } from "./pages/ComingSoonPage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { StatusPage } from "./pages/StatusPage";
+import { httpStatusOf } from "./queryClient";
+import type { ApiOptions } from "./trpc";
 
-const rootRoute = createRootRoute({ component: AppLayout, notFoundComponent: NotFoundPage });
+export interface RouterContext {
+  queryClient: QueryClient;
+  trpc: ApiOptions;
+}
 
-const dashboardRoute = createRoute({ getParentRoute: () => rootRoute, path: "/", component: DashboardPage });
-const statusRoute = createRoute({ getParentRoute: () => rootRoute, path: "/status", component: StatusPage });
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFoundPage,
+});
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/sign-in",
+  validateSearch: (search: Record<string, unknown>): SignInSearch => parseSignInSearch(search),
+  component: SignInPage,
+});
+
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/reset-password",
+  component: ResetPasswordPage,
+});
+
+const signedInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "signed-in",
+  component: SignedInLayout,
+  notFoundComponent: NotFoundPage,
+  beforeLoad: async ({ context, location }) => {
+    try {
+      await context.queryClient.ensureQueryData(context.trpc.auth.me.queryOptions());
+    } catch (error) {
+      if (httpStatusOf(error) === 401) {
+        throw redirect({ to: "/sign-in", search: parseSignInSearch({ redirect: location.href }) });
+      }
+      throw error;
+    }
+  },
+});
+
+const dashboardRoute = createRoute({ getParentRoute: () => signedInRoute, path: "/", component: DashboardPage });
+const statusRoute = createRoute({ getParentRoute: () => signedInRoute, path: "/status", component: StatusPage });
+const accountRoute = createRoute({ getParentRoute: () => signedInRoute, path: "/account", component: AccountPage });
+const adminRoute = createRoute({ getParentRoute: () => signedInRoute, path: "/admin", component: AdminIndexPage });
+const customersRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: "/admin/customers",
+  component: CustomersPage,
+});
+const usersRoute = createRoute({ getParentRoute: () => signedInRoute, path: "/admin/users", component: UsersPage });
+const apiTokensRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: "/admin/api-tokens",
+  component: ApiTokensPage,
+});
+const auditRoute = createRoute({ getParentRoute: () => signedInRoute, path: "/admin/audit", component: AuditPage });
 
 /** A module that has not shipped yet: its own path, a page saying what is coming. */
 function comingSoonRoute<const Id extends ModuleId>(id: Id) {
   const info = moduleById[id];
   return createRoute({
-    getParentRoute: () => rootRoute,
+    getParentRoute: () => signedInRoute,
     path: `/${id}` as `/${Id}`,
     component: () => <ComingSoonPage module={info} />,
   });
 }
 
 const routeTree = rootRoute.addChildren([
-  dashboardRoute,
-  statusRoute,
-  comingSoonRoute("animals"),
-  comingSoonRoute("genomics"),
-  comingSoonRoute("breeding"),
-  comingSoonRoute("laboratory"),
-  comingSoonRoute("analytics"),
-  comingSoonRoute("admin"),
+  signInRoute,
+  resetPasswordRoute,
+  signedInRoute.addChildren([
+    dashboardRoute,
+    statusRoute,
+    accountRoute,
+    adminRoute,
+    customersRoute,
+    usersRoute,
+    apiTokensRoute,
+    auditRoute,
+    comingSoonRoute("animals"),
+    comingSoonRoute("genomics"),
+    comingSoonRoute("breeding"),
+    comingSoonRoute("laboratory"),
+    comingSoonRoute("analytics"),
+  ]),
 ]);
 
-export const router = createRouter({ routeTree, defaultPreload: "intent", scrollRestoration: true });
+export const router = createRouter({
+  routeTree,
+  defaultPreload: "intent",
+  scrollRestoration: true,
+  // Filled in by <App> (RouterProvider context) once the query client and tRPC client exist.
+  context: { queryClient: undefined!, trpc: undefined! },
+});
 
 declare module "@tanstack/react-router" {
   interface Register {

@@ -1,17 +1,25 @@
-// The shell around every page: header with the product name, navbar with the modules, main content.
+// The shell around every signed-in page: header with the product name, status and account menu; navbar
+// with the modules and — per permission — the Admin section; main content.
 import { AppShell, Badge, Burger, Group, ScrollArea, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { Outlet, useRouterState } from "@tanstack/react-router";
 import { useEffect } from "react";
+import { useMe } from "../auth/me";
+import { UserMenu } from "../auth/UserMenu";
 import { modules } from "../modules";
+import { adminNavFor } from "../navigation";
 import { HeaderStatus } from "../status/HeaderStatus";
 import { RouterNavLink } from "./RouterLinks";
 
+const sectionLabel = { fz: "xs", fw: 700, c: "dimmed", tt: "uppercase", px: "sm", pt: "md", pb: 4 } as const;
+
 export function AppLayout() {
+  const me = useMe();
   const [opened, { toggle, close }] = useDisclosure(false);
   const pathname = useRouterState({ select: (s) => s.location.pathname });
   // On small screens the navbar is an overlay: close it after navigating.
   useEffect(() => close(), [pathname, close]);
+  const admin = adminNavFor(me.permissions);
 
   return (
     <AppShell
@@ -30,7 +38,10 @@ export function AppLayout() {
               Livestock reproduction &amp; genomics
             </Text>
           </Group>
-          <HeaderStatus />
+          <Group gap="lg" wrap="nowrap">
+            <HeaderStatus />
+            <UserMenu />
+          </Group>
         </Group>
       </AppShell.Header>
 
@@ -57,8 +68,25 @@ export function AppLayout() {
               }
             />
           ))}
+          {admin.length > 0 && (
+            <div role="group" aria-labelledby="nav-admin-heading" data-testid="nav-admin-section">
+              <Text id="nav-admin-heading" {...sectionLabel}>
+                Admin
+              </Text>
+              {admin.map((item) => (
+                <RouterNavLink
+                  key={item.id}
+                  to={item.path}
+                  label={item.label}
+                  activeProps={{ active: true }}
+                  data-testid={`nav-admin-${item.id}`}
+                />
+              ))}
+            </div>
+          )}
         </AppShell.Section>
         <AppShell.Section pt="xs" style={{ borderTop: "1px solid var(--mantine-color-default-border)" }}>
+          <RouterNavLink to="/account" label="My account" activeProps={{ active: true }} data-testid="nav-account" />
           <RouterNavLink to="/status" label="System status" activeProps={{ active: true }} data-testid="nav-status" />
         </AppShell.Section>
       </AppShell.Navbar>

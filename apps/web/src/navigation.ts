@@ -1,0 +1,49 @@
+// The Admin section of the navigation: each entry shows only when the signed-in user's permissions
+// (from auth.me, i.e. the server's matrix) include the one it needs. The server enforces the same
+// permission on every procedure behind the page.
+import type { Permission } from "@reprotech/core/permissions";
+
+export interface AdminNavItem {
+  id: "customers" | "users" | "api-tokens" | "audit";
+  label: string;
+  path: "/admin/customers" | "/admin/users" | "/admin/api-tokens" | "/admin/audit";
+  /** Shown when the user holds this permission. */
+  permission: Permission;
+  description: string;
+}
+
+export const adminNav: readonly AdminNavItem[] = [
+  {
+    id: "customers",
+    label: "Customers",
+    path: "/admin/customers",
+    // Every role may read its own farm; administering farms is what this page is for.
+    permission: "customers.manage",
+    description: "Customer farms: tier, animal limit, research consent, suspension.",
+  },
+  {
+    id: "users",
+    label: "Users",
+    path: "/admin/users",
+    permission: "users.read",
+    description: "People who sign in, their roles, and the farms they work on.",
+  },
+  {
+    id: "api-tokens",
+    label: "API tokens",
+    path: "/admin/api-tokens",
+    permission: "apiTokens.manage",
+    description: "Tokens for farm software and scripts, per customer.",
+  },
+  {
+    id: "audit",
+    label: "Audit log",
+    path: "/admin/audit",
+    permission: "audit.read",
+    description: "Who did what, when, and what changed.",
+  },
+];
+
+export function adminNavFor(permissions: readonly string[]): AdminNavItem[] {
+  return adminNav.filter((item) => permissions.includes(item.permission));
+}
