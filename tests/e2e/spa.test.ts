@@ -1,14 +1,15 @@
 // The SPA end to end: the BUILT server (apps/server/dist) serving the BUILT SPA (apps/web/dist) against the
 // run's real PostgreSQL and Redis, driven in Debian's Chromium.
 // Build first: pnpm --filter @reprotech/server build && pnpm --filter @reprotech/web build
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { chromiumPath } from "../support/env";
-import { repoRoot, startServer, type RunningServer } from "../support/server";
+// Signed in as the demo admin (the pages need a session since identity and tenancy; roles.test.ts
+// covers signing in and what each role sees).
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningServer } from "../support/server";
+import { assertBuilt, launchChromium, newContext, seedDemoUsers, signInByApi, startBuiltServer } from "./browser";
 
-const MODULES = ["Dashboard", "Animals", "Genomics", "Breeding", "Laboratory", "Analytics", "Admin"] as const;
+const MODULES = ["Dashboard", "Animals", "Genomics", "Breeding", "Laboratory", "Analytics"] as const;
+const ADMIN_ITEMS = ["Customers", "Users", "API tokens", "Audit log"] as const;
 const SCREENSHOT = "/tmp/reprotech-status.png";
 
 interface RestStatus {
@@ -42,33 +43,11 @@ async function restStatus(): Promise<RestStatus> {
 }
 
 beforeAll(async () => {
-  for (const built of ["apps/server/dist/main.js", "apps/web/dist/index.html"]) {
-    if (!existsSync(path.join(repoRoot, built))) {
-      throw new Error(
-        `${built} is missing: run pnpm --filter @reprotech/server build && pnpm --filter @reprotech/web build`,
-      );
-    }
-  }
-  server = await startServer({
-    DATABASE_URL: inject("appUrl"),
-    DATABASE_OWNER_URL: inject("ownerUrl"),
-    REDIS_URL: inject("redisUrl"),
-    REDIS_KEY_PREFIX: inject("redisPrefix"),
-  });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
+  assertBuilt();
+  let demo: Awaited<ReturnType<typeof seedDemoUsers>>;
+  [demo, server, browser] = await Promise.all([seedDemoUsers(), startBuiltServer(), launchChromium()]);
+  context = await newContext(browser);
+  await signInByApi(context, server.url, demo.admin);
 });
 
 afterAll(async () => {
@@ -80,17 +59,16 @@ afterAll(async () => {
 });
 
 describe("SPA served by the built server", () => {
-  it("loads at / with the product name and every module in the navigation", async () => {
+  it("loads at / with the product name, every module and the admin section in the navigation", async () => {
     const page = await openPage("/");
     await expect.poll(() => page.title()).toBe("Reprotech");
     await expect.poll(() => page.getByTestId("product-name").textContent()).toBe("Reprotech");
 
     const nav = page.getByRole("navigation", { name: "Main navigation" });
-    for (const label of MODULES) {
+    for (const label of [...MODULES, ...ADMIN_ITEMS, "My account", "System status"]) {
       await nav.getByRole("link", { name: label }).waitFor({ state: "visible" });
     }
-    await nav.getByRole("link", { name: "System status" }).waitFor({ state: "visible" });
-    expect(await nav.getByRole("link").count()).toBe(MODULES.length + 1);
+    expect(await nav.getByRole("link").count()).toBe(MODULES.length + ADMIN_ITEMS.length + 2);
 
     // The dashboard card shows live status too.
     const card = page.getByTestId("dashboard-status-card");
