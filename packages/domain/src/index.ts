@@ -8,3 +8,5 @@ export * as audit from "./audit/service";
 export * as apiTokens from "./api-tokens/service";
 export { consentingCustomerIds, invalidateConsenting } from "./customers/service";
 export * from "./audit/maintenance";
+export * as animals from "./animals/service";
+export * as bulls from "./bulls/service";
