@@ -8,5 +8,6 @@ export * as audit from "./audit/service";
 export * as apiTokens from "./api-tokens/service";
 export { consentingCustomerIds, invalidateConsenting } from "./customers/service";
 export * from "./audit/maintenance";
+export * as animalImport from "./animals/import";
 export * as animals from "./animals/service";
 export * as bulls from "./bulls/service";

@@ -4,6 +4,7 @@ export * from "./customers/schemas";
 export * from "./users/schemas";
 export * from "./audit/schemas";
 export * from "./api-tokens/schemas";
+export * from "./animals/import/fields";
 export * from "./animals/breeds";
 export * from "./animals/countries";
 export * from "./animals/dates";
