@@ -2,14 +2,16 @@
 // every machine. Modules append their Seeder to `seeders`; each seeds only what exists.
 import { Faker, en } from "@faker-js/faker";
 import { createPool, createPrisma } from "../pool";
+import { animalsSeeder } from "./animals";
+import { bullsSeeder } from "./bulls";
 import { customersSeeder } from "./customers";
 import { demoUsersSeeder } from "./demo-users";
 import type { Seeder, SeedSizes } from "./types";
 
-export const seeders: readonly Seeder[] = [customersSeeder, demoUsersSeeder];
+export const seeders: readonly Seeder[] = [customersSeeder, demoUsersSeeder, bullsSeeder, animalsSeeder];
 
 export const DEFAULT_SEED = 20261124;
-export const DEFAULT_SIZES: SeedSizes = { customers: 20 };
+export const DEFAULT_SIZES: SeedSizes = { customers: 20, bulls: 150, animals: 600 };
 
 export interface SeedOptions {
   ownerUrl: string;

@@ -4,6 +4,10 @@ import type { PrismaClient } from "../generated/prisma/client";
 /** How much to seed; later modules add their own sizes. */
 export interface SeedSizes {
   customers: number;
+  /** AI bulls in the global catalogue. */
+  bulls: number;
+  /** Animals in total, spread over the customers (each herd within its maxAnimals). */
+  animals: number;
 }
 
 export interface SeedContext {
