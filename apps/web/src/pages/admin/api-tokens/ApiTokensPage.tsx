@@ -3,7 +3,8 @@
 import { Button, Select, Stack, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { useMe } from "../../../auth/me";
+import { useCan, useMe } from "../../../auth/me";
+import { refusalOf } from "../../../lib/errors";
 import { PageHeader } from "../../../components/PageHeader";
 import { QueryState } from "../../../components/QueryState";
 import { useTRPC } from "../../../trpc";
@@ -13,6 +14,7 @@ import { TokenTable } from "./TokenTable";
 
 export function ApiTokensPage() {
   const me = useMe();
+  const can = useCan();
   const trpc = useTRPC();
   const staff = me.customerId === null;
   const directory = useCustomerDirectory(staff);
@@ -29,7 +31,9 @@ export function ApiTokensPage() {
         title="API tokens"
         description="Tokens let farm software and scripts call the Reprotech API on a farm's behalf, with the permissions you give them."
         action={
-          customerId && (
+          customerId &&
+          can("apiTokens.manage") &&
+          !refusalOf(tokens.error) && (
             <Button onClick={() => setCreating(true)} data-testid="new-token">
               New token
             </Button>

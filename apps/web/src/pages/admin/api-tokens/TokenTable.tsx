@@ -50,7 +50,7 @@ export function TokenTable({ customerId, tokens }: { customerId: string; tokens:
                   <Table.Td>
                     <Group gap={4}>
                       {t.permissions.map((p) => (
-                        <Badge key={p} size="xs" variant="light">
+                        <Badge key={p} size="xs" variant="light" tt="none">
                           {p}
                         </Badge>
                       ))}

@@ -9,8 +9,9 @@ import { useCan, useMe } from "../../../auth/me";
 import { ErrorAlert } from "../../../components/ErrorAlert";
 import { PageHeader } from "../../../components/PageHeader";
 import { QueryState } from "../../../components/QueryState";
+import { refusalOf } from "../../../lib/errors";
 import { validate } from "../../../lib/validate";
-import { useTRPC } from "../../../trpc";
+import { useTRPC, type AuditEntry } from "../../../trpc";
 import { LoadMore } from "../LoadMore";
 import { useCustomerDirectory } from "../useCustomerDirectory";
 import { AuditFilters, emptyAuditFilters, type AuditFilterValues } from "./AuditFilters";
@@ -50,10 +51,18 @@ export function AuditPage() {
     }),
   );
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const names = useMemo(
-    () => new Map((people.data?.items ?? []).map((u) => [u.id, `${u.displayName} <${u.email}>`])),
-    [people.data],
-  );
+  const peopleById = useMemo(() => new Map((people.data?.items ?? []).map((u) => [u.id, u])), [people.data]);
+  const whoDid = (entry: AuditEntry) => {
+    if (entry.userId) {
+      const u = peopleById.get(entry.userId);
+      return u
+        ? { name: u.displayName, detail: u.email }
+        : { name: `${entry.userId.slice(0, 8)}…`, detail: entry.userId };
+    }
+    if (entry.apiTokenId) return { name: "API token", detail: entry.apiTokenId };
+    return { name: "—" };
+  };
+  const refused = refusalOf(list.error) !== null;
 
   return (
     <Stack gap="lg" maw={1300} data-testid="audit-page">
@@ -65,12 +74,14 @@ export function AuditPage() {
             : "Every change and every refused attempt on your farm. Newest first."
         }
       />
-      <AuditFilters
-        value={filters}
-        onChange={setFilters}
-        userOptions={(people.data?.items ?? []).map((u) => ({ value: u.id, label: `${u.displayName} (${u.email})` }))}
-        customerOptions={staff ? directory.options : null}
-      />
+      {!refused && (
+        <AuditFilters
+          value={filters}
+          onChange={setFilters}
+          userOptions={(people.data?.items ?? []).map((u) => ({ value: u.id, label: `${u.displayName} (${u.email})` }))}
+          customerOptions={staff ? directory.options : null}
+        />
+      )}
       {!checked.ok && (
         <ErrorAlert error={new Error(Object.values(checked.errors).join("; "))} title="Check the filters" />
       )}
@@ -80,7 +91,7 @@ export function AuditPage() {
       <QueryState error={list.error} isPending={list.isPending} onRetry={() => void list.refetch()} />
       {list.data && (
         <>
-          <Table.ScrollContainer minWidth={980}>
+          <Table.ScrollContainer minWidth={880}>
             <Table verticalSpacing="xs" data-testid="audit-table">
               <Table.Thead>
                 <Table.Tr>
@@ -98,13 +109,7 @@ export function AuditPage() {
                   <AuditRow
                     key={entry.id}
                     entry={entry}
-                    who={
-                      entry.userId
-                        ? (names.get(entry.userId) ?? entry.userId)
-                        : entry.apiTokenId
-                          ? `API token ${entry.apiTokenId}`
-                          : "—"
-                    }
+                    who={whoDid(entry)}
                     farm={staff ? directory.nameOf(entry.customerId) : null}
                   />
                 ))}

@@ -1,5 +1,5 @@
 // One audit entry; expands to show the before/after snapshots, client address and detail.
-import { ActionIcon, Badge, Code, Collapse, Group, SimpleGrid, Stack, Table, Text } from "@mantine/core";
+import { ActionIcon, Badge, Code, Group, SimpleGrid, Stack, Table, Text } from "@mantine/core";
 import { useState } from "react";
 import { formatDateTime } from "../../../lib/format";
 import type { AuditEntry } from "../../../trpc";
@@ -25,7 +25,13 @@ function Json({ label, value }: { label: string; value: unknown }) {
   );
 }
 
-export function AuditRow({ entry, who, farm }: { entry: AuditEntry; who: string; farm: string | null }) {
+interface Props {
+  entry: AuditEntry;
+  who: { name: string; detail?: string };
+  farm: string | null;
+}
+
+export function AuditRow({ entry, who, farm }: Props) {
   const [open, setOpen] = useState(false);
   const columns = farm === null ? 6 : 7;
   return (
@@ -62,20 +68,20 @@ export function AuditRow({ entry, who, farm }: { entry: AuditEntry; who: string;
           </Badge>
         </Table.Td>
         <Table.Td>
-          <Text size="sm" lineClamp={1}>
-            {who}
+          <Text size="sm" title={who.detail}>
+            {who.name}
           </Text>
         </Table.Td>
-        {farm !== null && <Table.Td>{farm}</Table.Td>}
+        {farm !== null && <Table.Td style={{ whiteSpace: "nowrap" }}>{farm}</Table.Td>}
         <Table.Td>
-          <Text size="sm" c="dimmed" lineClamp={1}>
-            {entry.targetType ? `${entry.targetType} ${entry.targetId ?? ""}` : "—"}
+          <Text size="sm" c="dimmed" title={entry.targetId ?? undefined} style={{ whiteSpace: "nowrap" }}>
+            {entry.targetType ? `${entry.targetType} ${(entry.targetId ?? "").slice(0, 8)}` : "—"}
           </Text>
         </Table.Td>
       </Table.Tr>
-      <Table.Tr style={{ display: open ? undefined : "none" }}>
-        <Table.Td colSpan={columns} p={0}>
-          <Collapse expanded={open}>
+      {open && (
+        <Table.Tr>
+          <Table.Td colSpan={columns} p={0}>
             <Stack gap="sm" p="md" bg="var(--mantine-color-gray-0)" data-testid="audit-details">
               <Group gap="xl">
                 <Text size="sm">
@@ -95,9 +101,9 @@ export function AuditRow({ entry, who, farm }: { entry: AuditEntry; who: string;
                 <Json label="After" value={entry.after} />
               </SimpleGrid>
             </Stack>
-          </Collapse>
-        </Table.Td>
-      </Table.Tr>
+          </Table.Td>
+        </Table.Tr>
+      )}
     </>
   );
 }

@@ -8,6 +8,7 @@ import { useState } from "react";
 import { ROLE_LABELS, useCan, useMe } from "../../../auth/me";
 import { PageHeader } from "../../../components/PageHeader";
 import { QueryState } from "../../../components/QueryState";
+import { refusalOf } from "../../../lib/errors";
 import { useTRPC, type User } from "../../../trpc";
 import { LoadMore } from "../LoadMore";
 import { useCustomerDirectory } from "../useCustomerDirectory";
@@ -45,6 +46,7 @@ export function UsersPage() {
     ),
   );
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const refused = refusalOf(list.error) !== null;
 
   return (
     <Stack gap="lg" maw={1200} data-testid="users-page">
@@ -55,48 +57,50 @@ export function UsersPage() {
         }
         action={can("users.manage") && <Button onClick={() => setCreating(true)}>New user</Button>}
       />
-      <Group gap="sm" align="flex-end" wrap="wrap">
-        <TextInput
-          label="Search"
-          placeholder="Name or e-mail"
-          value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
-          w={240}
-        />
-        <Select
-          label="Role"
-          placeholder="Any role"
-          clearable
-          value={role}
-          onChange={(v) => setRole(v as Role | null)}
-          data={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-          w={180}
-        />
-        <Select
-          label="Status"
-          placeholder="Any status"
-          clearable
-          value={status}
-          onChange={(v) => setStatus(v as "active" | "disabled" | null)}
-          data={[
-            { value: "active", label: "Active" },
-            { value: "disabled", label: "Disabled" },
-          ]}
-          w={150}
-        />
-        {staff && can("customers.read") && (
-          <Select
-            label="Farm"
-            placeholder="Any farm"
-            clearable
-            searchable
-            value={customerId}
-            onChange={setCustomerId}
-            data={directory.options}
-            w={260}
+      {!refused && (
+        <Group gap="sm" align="flex-end" wrap="wrap">
+          <TextInput
+            label="Search"
+            placeholder="Name or e-mail"
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            w={240}
           />
-        )}
-      </Group>
+          <Select
+            label="Role"
+            placeholder="Any role"
+            clearable
+            value={role}
+            onChange={(v) => setRole(v as Role | null)}
+            data={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+            w={180}
+          />
+          <Select
+            label="Status"
+            placeholder="Any status"
+            clearable
+            value={status}
+            onChange={(v) => setStatus(v as "active" | "disabled" | null)}
+            data={[
+              { value: "active", label: "Active" },
+              { value: "disabled", label: "Disabled" },
+            ]}
+            w={150}
+          />
+          {staff && can("customers.read") && (
+            <Select
+              label="Farm"
+              placeholder="Any farm"
+              clearable
+              searchable
+              value={customerId}
+              onChange={setCustomerId}
+              data={directory.options}
+              w={260}
+            />
+          )}
+        </Group>
+      )}
       <QueryState error={list.error} isPending={list.isPending} onRetry={() => void list.refetch()} />
       {list.data && (
         <>
@@ -131,7 +135,7 @@ export function UsersPage() {
                       </Badge>
                     </Table.Td>
                     {staff && (
-                      <Table.Td>
+                      <Table.Td style={{ whiteSpace: "nowrap" }}>
                         {u.customerId
                           ? directory.nameOf(u.customerId)
                           : takesAssignments(u.role)
