@@ -200,7 +200,7 @@ describe("signing in", () => {
 });
 
 describe("administration", () => {
-  it("an admin creates a user and sees the one-time link; a customer admin creates an API token shown once", async () => {
+  it("an admin creates a user whose one-time link sets a password; a customer admin creates an API token shown once", async () => {
     const { context, page } = await signedIn("admin", "/admin/users");
     await page.waitForURL(`${server.url}/admin/users`);
     await page.getByTestId("users-table").waitFor();
@@ -215,6 +215,7 @@ describe("administration", () => {
     await link.waitFor();
     expect(await link.inputValue()).toMatch(new RegExp(`^${server.url}/reset-password#token=.+`));
     await page.screenshot({ path: "/tmp/reprotech-user-created.png" });
+    const resetUrl = await link.inputValue();
     await page.getByRole("button", { name: "Done" }).click();
     await page.getByRole("cell", { name: "Nina Newvet" }).waitFor();
     await page.screenshot({ path: "/tmp/reprotech-users.png", fullPage: true });
@@ -222,6 +223,25 @@ describe("administration", () => {
     await page.getByTestId("customer-row").first().waitFor();
     await page.screenshot({ path: "/tmp/reprotech-customers.png", fullPage: true });
     await context.close();
+
+    // The new vet opens the link, sets a password, and signs in with it.
+    const vetContext = await newContext(browser);
+    const vet = await vetContext.newPage();
+    await vet.goto(resetUrl);
+    await vet.getByTestId("reset-password-page").waitFor();
+    await vet.locator('input[autocomplete="new-password"]').nth(0).fill("a fresh pass phrase");
+    await vet.locator('input[autocomplete="new-password"]').nth(1).fill("a fresh pass phrase");
+    await vet.screenshot({ path: "/tmp/reprotech-reset-password.png" });
+    await vet.getByRole("button", { name: "Set password" }).click();
+    await vet.waitForURL(/\/sign-in\?notice=password-set/);
+    await fillSignIn(vet, "new.vet@demo.reprotech.test", "a fresh pass phrase");
+    await vet.getByTestId("nav-admin-api-tokens").waitFor();
+    expect(await vet.getByTestId("nav-admin-users").count()).toBe(0);
+    await vet.goto(`${server.url}/account`);
+    await vet.getByTestId("sessions-table").locator("[data-current]").waitFor();
+    expect(await vet.getByTestId("account-email").textContent()).toBe("new.vet@demo.reprotech.test");
+    await vet.screenshot({ path: "/tmp/reprotech-account.png", fullPage: true });
+    await vetContext.close();
 
     const farm = await signedIn("customer_admin", "/admin/api-tokens");
     await farm.page.getByTestId("new-token").click();
