@@ -1,7 +1,9 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { animalsRouter } from "./routers/animals";
 import { apiTokensRouter } from "./routers/api-tokens";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { bullsRouter } from "./routers/bulls";
 import { customersRouter } from "./routers/customers";
 import { systemRouter } from "./routers/system";
 import { usersRouter } from "./routers/users";
@@ -14,6 +16,8 @@ export const appRouter = router({
   users: usersRouter,
   apiTokens: apiTokensRouter,
   audit: auditRouter,
+  animals: animalsRouter,
+  bulls: bullsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -28,6 +28,7 @@ export const PERMISSIONS = [
   // modules (procedures arrive with each module)
   "animals.read",
   "animals.write",
+  "bulls.manage",
   "genotypes.read",
   "genotypes.upload",
   "gbv.read",
@@ -53,8 +54,8 @@ const READS: Permission[] = [
 const MATRIX: Record<Role, readonly Permission[]> = {
   super_admin: PERMISSIONS,
   admin: PERMISSIONS,
-  veterinarian: [...READS, "customers.read", "animals.write", "breeding.write", "apiTokens.manage"],
-  technician: [...READS, "customers.read", "animals.write", "genotypes.upload", "laboratory.write"],
+  veterinarian: [...READS, "customers.read", "animals.write", "bulls.manage", "breeding.write", "apiTokens.manage"],
+  technician: [...READS, "customers.read", "animals.write", "bulls.manage", "genotypes.upload", "laboratory.write"],
   researcher: [...READS, "customers.read", "gbv.models.manage", "gbv.train"],
   customer_admin: [
     ...READS,

@@ -19,6 +19,14 @@ describe("permission matrix", () => {
     expect(can("customer_admin", "users.manage")).toBe(true);
   });
 
+  it("lets internal staff (not researchers or customers) maintain the bull catalogue", () => {
+    for (const role of ["super_admin", "admin", "veterinarian", "technician"] as const)
+      expect(can(role, "bulls.manage")).toBe(true);
+    for (const role of ["researcher", "customer_admin", "customer_user"] as const)
+      expect(can(role, "bulls.manage")).toBe(false);
+    for (const role of ROLES) expect(can(role, "animals.read")).toBe(true);
+  });
+
   it("scopes each role as the tenancy design says", () => {
     expect(SCOPE_OF.customer_user).toBe("own");
     expect(SCOPE_OF.veterinarian).toBe("assigned");

@@ -150,6 +150,15 @@ export const setAnimalStatusInput = z
   })
   .superRefine(checkRecord);
 
+/**
+ * A boolean that also accepts "true"/"false", as REST query strings carry it. (A plain z.boolean()
+ * would be coerced by the REST adapter, and Boolean("false") is true.)
+ */
+const booleanParam = z.preprocess(
+  (v) => (v === "true" ? true : v === "false" ? false : v),
+  z.boolean(),
+) as unknown as z.ZodType<boolean, boolean>;
+
 export const ANIMAL_SORTS = ["officialId", "herdTag", "name", "birthDate"] as const;
 
 export const listAnimalsInput = z
@@ -164,7 +173,7 @@ export const listAnimalsInput = z
     bornFrom: isoDateSchema.optional(),
     bornTo: isoDateSchema.optional(),
     /** Animals with (true) or without (false) a stored genotype; see animals/genotyped.ts. */
-    hasGenotype: z.boolean().optional(),
+    hasGenotype: booleanParam.optional(),
     sort: z.enum(ANIMAL_SORTS).default("officialId"),
     order: z.enum(["asc", "desc"]).default("asc"),
     limit: z.number().int().min(1).max(500).default(50),
