@@ -241,6 +241,16 @@ describe("administration", () => {
     await vet.getByTestId("sessions-table").locator("[data-current]").waitFor();
     expect(await vet.getByTestId("account-email").textContent()).toBe("new.vet@demo.reprotech.test");
     await vet.screenshot({ path: "/tmp/reprotech-account.png", fullPage: true });
+    // Changing the password ends every session, this one too: back to sign in, with a notice.
+    const change = vet.getByTestId("change-password-form");
+    await change.locator('input[autocomplete="current-password"]').fill("a fresh pass phrase");
+    await change.locator('input[autocomplete="new-password"]').nth(0).fill("another pass phrase");
+    await change.locator('input[autocomplete="new-password"]').nth(1).fill("another pass phrase");
+    await change.getByRole("button", { name: "Change password" }).click();
+    await vet.waitForURL(/\/sign-in\?notice=password-changed/);
+    await vet.getByText("Your password was changed").waitFor();
+    await vet.goto(`${server.url}/account`);
+    await vet.waitForURL(/\/sign-in\?redirect=%2Faccount/);
     await vetContext.close();
 
     const farm = await signedIn("customer_admin", "/admin/api-tokens");
