@@ -15,6 +15,7 @@ import Fastify, {
   type FastifyRequest,
 } from "fastify";
 import { fastifyTRPCOpenApiPlugin } from "trpc-to-openapi";
+import { registerAnimalTransfer } from "./animal-transfer";
 import { installDrain } from "./drain";
 
 export interface AppOptions {
@@ -131,6 +132,11 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
     } satisfies FastifyTRPCPluginOptions<typeof appRouter>["trpcOptions"],
   });
 
+  registerAnimalTransfer(
+    app,
+    (req, res) => createContext(contextInput(req, res, production)),
+    deps.config.ANIMAL_IMPORT_MAX_MB,
+  );
   const openapi = openApiDocument(deps.version, "/api/v1");
   app.get("/api/v1/openapi.json", async () => openapi);
   await app.register(

@@ -122,7 +122,7 @@ const customerIdInput = z.object({ customerId: z.uuid().optional() }).loose();
 
 /**
  * Runs the procedure in ONE transaction whose row-level security scope is the customers the call
- * touches: the `customerId` of the input (validated here, before the procedure's own parser) if it
+ * touches: the `customerId` of the input or of its FormData (validated here, before the procedure's own parser) if it
  * is within the principal's reach, else everything the principal reaches. Out-of-reach customers
  * answer NOT_FOUND, so a probe learns nothing. The procedure gets the transaction as `ctx.db` and an
  * `audit()` bound to it.
@@ -137,7 +137,9 @@ export function tenantProcedure(p: Permission) {
         throw new TRPCError({ code: "FORBIDDEN", message: "Your role can only read" });
       }
       const raw = await getRawInput();
-      const parsed = customerIdInput.safeParse(raw ?? {});
+      // File uploads arrive as FormData (multipart): customerId is one of its fields.
+      const fields = raw instanceof FormData ? { customerId: raw.get("customerId") ?? undefined } : raw;
+      const parsed = customerIdInput.safeParse(fields ?? {});
       if (!parsed.success)
         throw new TRPCError({ code: "BAD_REQUEST", message: "customerId must be a UUID", cause: parsed.error });
       const requested = parsed.data.customerId;

@@ -61,6 +61,8 @@ export const configSchema = z.object({
   MIGRATE_ON_START: bool(false),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 100),
   TRPC_MAX_BATCH_SIZE: int(20, 1),
+  /** Largest animal import file (CSV/XLSX) accepted, in megabytes; larger uploads are refused unread. */
+  ANIMAL_IMPORT_MAX_MB: int(50, 1),
   /** Built SPA to serve; unset → apps/web/dist next to the server, if it exists. */
   WEB_DIST_DIR: optional(z.string().min(1)),
   WORKER_CONCURRENCY: int(2, 1),

@@ -11,3 +11,4 @@ export * from "./audit/maintenance";
 export * as animalImport from "./animals/import";
 export * as animals from "./animals/service";
 export * as bulls from "./bulls/service";
+export * as animalExport from "./animals/export";
