@@ -68,6 +68,20 @@ describe("inbreeding (Meuwissen & Luo 1992)", () => {
     expect(inbreedingOf("X", [e("X", "B", "C"), e("B", "S", "D"), e("C", "S", "D")])).toBe(0.25);
   });
 
+  it("back-cross to a sire who is also the grandsire (Y = B × X, X = B × C, B and C full sibs) → 0.375, in any order", () => {
+    // Listing offspring first makes the depth-first sort reach B along two paths.
+    const p = [e("Y", "B", "X"), e("X", "B", "C"), e("C", "S", "D"), e("B", "S", "D"), e("S"), e("D")];
+    for (const seed of [0, 1, 2, 3, 4, 5, 6, 7]) {
+      const order = seed ? shuffled(p, seed) : p;
+      expect(
+        sortPedigree(order)
+          .map((x) => x.id)
+          .sort(),
+      ).toEqual(["B", "C", "D", "S", "X", "Y"]);
+      expect(inbreedingOf("Y", order)).toBe(0.375);
+    }
+  });
+
   it("sorts parents before offspring and refuses cycles", () => {
     const order = sortPedigree([e("X", "B", "C"), e("C", "S", "D"), e("B", "S", "D")]).map((x) => x.id);
     for (const [child, parent] of [

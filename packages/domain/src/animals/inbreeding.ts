@@ -43,6 +43,11 @@ export function sortPedigree(entries: readonly PedigreeEntry[]): PedigreeEntry[]
         }
         continue;
       }
+      // Reached along a second path and finished meanwhile: nothing left to do.
+      if (state.get(top.id) === "done") {
+        stack.pop();
+        continue;
+      }
       top.expanded = true;
       state.set(top.id, "visiting");
       for (const p of [entry.sire, entry.dam]) {

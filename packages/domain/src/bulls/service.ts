@@ -70,9 +70,10 @@ export async function getBull(tx: Tx, bullId: string): Promise<BullView> {
 
 /**
  * Runs `fn` with the transaction widened to the '*' scope the catalogue's write policies require,
- * then restores the caller's scope. Only for callers that have checked bulls.manage.
+ * then restores the caller's scope. Only for callers that have checked bulls.manage (the router
+ * also writes its audit record of a bull change inside it: a record without a customer needs '*').
  */
-async function asCatalogueWriter<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+export async function asCatalogueWriter<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
   const [row] = await query<{ prev: string | null }>(
     tx,
     `SELECT current_setting('app.customer_ids', true) AS prev`,

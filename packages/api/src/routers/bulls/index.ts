@@ -38,8 +38,12 @@ export const bullsRouter = router({
     .input(createBullInput)
     .output(bullSchema)
     .mutation(async ({ ctx, input }) => {
-      const created = await bulls.createBull(ctx.db, input);
-      await ctx.audit({ customerId: null, targetType: "bull", targetId: created.id, after: created });
+      // Catalogue records belong to no customer: the change and its audit record run in the '*' scope.
+      const created = await bulls.asCatalogueWriter(ctx.db, async () => {
+        const bull = await bulls.createBull(ctx.db, input);
+        await ctx.audit({ customerId: null, targetType: "bull", targetId: bull.id, after: bull });
+        return bull;
+      });
       await invalidateAfterCommit(ctx.runtime.cache, ctx.log, [], (cache) => bulls.invalidateBulls(cache));
       return created;
     }),
@@ -49,8 +53,17 @@ export const bullsRouter = router({
     .input(updateBullInput)
     .output(bullSchema)
     .mutation(async ({ ctx, input }) => {
-      const { before, after, affectedCustomerIds } = await bulls.updateBull(ctx.db, input);
-      await ctx.audit({ customerId: null, targetType: "bull", targetId: after.id, before, after });
+      const { after, affectedCustomerIds } = await bulls.asCatalogueWriter(ctx.db, async () => {
+        const change = await bulls.updateBull(ctx.db, input);
+        await ctx.audit({
+          customerId: null,
+          targetType: "bull",
+          targetId: change.after.id,
+          before: change.before,
+          after: change.after,
+        });
+        return change;
+      });
       await invalidateAfterCommit(ctx.runtime.cache, ctx.log, affectedCustomerIds, (cache) =>
         bulls.invalidateBulls(cache),
       );
