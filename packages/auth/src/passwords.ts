@@ -2,10 +2,10 @@
 // OWASP's minimum (19 MiB, 2 passes, 1 lane). Passwords are NFC-normalised before hashing and
 // verifying, so the same characters typed on different keyboards give the same hash.
 import { hash, verify, type Algorithm } from "@node-rs/argon2";
-import { AppError } from "@reprotech/core";
+import { AppError, checkPasswordPolicy, codePoints, PASSWORD_MAX } from "@reprotech/core";
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 256;
+// The policy itself lives in @reprotech/core (browser-safe), so the SPA applies the same rule.
+export { checkPasswordPolicy, PASSWORD_MAX, PASSWORD_MIN } from "@reprotech/core";
 
 /** `Algorithm.Argon2id`; the enum is a `const enum`, which isolated modules cannot read. */
 const ARGON2ID = 2 as Algorithm;
@@ -18,20 +18,6 @@ export const HASH_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost:
  */
 export const DUMMY_HASH =
   "$argon2id$v=19$m=19456,t=2,p=1$t+ALqlIs94R8oh6g7qX/LA$Ie+dFAExutOaePPhSrx+6053fc/4o+UkI/28LXx8xnA";
-
-const codePoints = (s: string) => {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-};
-
-/** null when the password is acceptable, else the message to show. */
-export function checkPasswordPolicy(password: string): string | null {
-  const n = codePoints(password);
-  if (n < PASSWORD_MIN) return `Password must be at least ${PASSWORD_MIN} characters`;
-  if (n > PASSWORD_MAX) return `Password must be at most ${PASSWORD_MAX} characters`;
-  return null;
-}
 
 export async function hashPassword(password: string): Promise<string> {
   const problem = checkPasswordPolicy(password);

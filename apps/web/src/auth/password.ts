@@ -1,16 +1,9 @@
-// The password policy as the server applies it (@reprotech/auth: 8–256 Unicode code points, no silent
-// truncation), for instant feedback in forms. The server checks again; its message wins when they differ.
+// Password forms. The policy is the server's own (@reprotech/core/password-policy), for instant
+// feedback; the server checks again.
+import { newPasswordSchema, PASSWORD_MAX, PASSWORD_MIN } from "@reprotech/core/password-policy";
 import { z } from "zod";
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 256;
-
-const codePoints = (s: string) => [...s].length;
-
-export const newPasswordSchema = z
-  .string()
-  .refine((s) => codePoints(s) >= PASSWORD_MIN, `Password must be at least ${PASSWORD_MIN} characters`)
-  .refine((s) => codePoints(s) <= PASSWORD_MAX, `Password must be at most ${PASSWORD_MAX} characters`);
+export { newPasswordSchema, PASSWORD_MAX, PASSWORD_MIN };
 
 /** New password typed twice. */
 export const newPasswordForm = z
