@@ -10,6 +10,9 @@ let world: World;
 let tokenA: string;
 let tokenIdA: string;
 let tokenB: string;
+/** A's animals: a dam and her calf (so pedigree and descendants have something to leak). */
+let damA: string;
+let calfA: string;
 
 /** "Hidden" means the call fails without revealing the object: NOT_FOUND, or FORBIDDEN for a role that may not ask at all. */
 async function expectHidden(call: Promise<unknown>, what: string) {
@@ -23,7 +26,7 @@ async function expectHidden(call: Promise<unknown>, what: string) {
 type Api = Awaited<ReturnType<typeof callerFor>>["caller"];
 
 /** Every tenant-scoped procedure pointed at A's objects; lists must not contain them. */
-async function probe(api: Pick<Api, "customers" | "users" | "apiTokens" | "audit">, label: string) {
+async function probe(api: Pick<Api, "customers" | "users" | "apiTokens" | "audit" | "animals">, label: string) {
   const A = world.customerA;
   const userA = world.usersA.customer_user.id;
   await expectHidden(api.customers.get({ customerId: A }), `${label} customers.get`);
@@ -44,6 +47,44 @@ async function probe(api: Pick<Api, "customers" | "users" | "apiTokens" | "audit
     `${label} apiTokens.revoke(B, A's id)`,
   );
   await expectHidden(api.audit.list({ customerId: A }), `${label} audit.list(A)`);
+  const B = world.customerB;
+  for (const animalId of [damA, calfA]) {
+    await expectHidden(api.animals.get({ animalId }), `${label} animals.get`);
+    await expectHidden(api.animals.get({ animalId, customerId: A }), `${label} animals.get(A)`);
+    await expectHidden(api.animals.get({ animalId, customerId: B }), `${label} animals.get(B, A's id)`);
+    await expectHidden(api.animals.pedigree({ animalId }), `${label} animals.pedigree`);
+    await expectHidden(api.animals.descendants({ animalId, customerId: A }), `${label} animals.descendants(A)`);
+    await expectHidden(api.animals.descendants({ animalId }), `${label} animals.descendants`);
+    await expectHidden(api.animals.update({ customerId: A, animalId, name: "Stolen" }), `${label} animals.update(A)`);
+    await expectHidden(
+      api.animals.update({ customerId: B, animalId, name: "Stolen" }),
+      `${label} animals.update(B, A's id)`,
+    );
+    await expectHidden(
+      api.animals.setStatus({ customerId: A, animalId, status: "dead", statusDate: "2024-01-01" }),
+      `${label} animals.setStatus(A)`,
+    );
+    await expectHidden(
+      api.animals.setStatus({ customerId: B, animalId, status: "dead", statusDate: "2024-01-01" }),
+      `${label} animals.setStatus(B, A's id)`,
+    );
+  }
+  await expectHidden(api.animals.list({ customerId: A }), `${label} animals.list(A)`);
+  await expectHidden(
+    api.animals.create({
+      customerId: A,
+      officialId: "HO840999999999999",
+      breed: "HO",
+      sex: "female",
+      birthDate: "2020-01-01",
+    }),
+    `${label} animals.create(A)`,
+  );
+  const herd = await api.animals.list().catch(() => ({ items: [] as { customerId: string }[] }));
+  expect(
+    herd.items.filter((x) => x.customerId === A),
+    `${label} animals.list`,
+  ).toEqual([]);
 
   const customers = await api.customers.list().catch(() => ({ items: [] as { id: string }[] }));
   expect(
@@ -90,6 +131,27 @@ beforeAll(async () => {
   });
   tokenA = created.token;
   tokenIdA = created.apiToken.id;
+  damA = (
+    await adminA.caller.animals.create({
+      customerId: world.customerA,
+      officialId: "HO840000000000101",
+      name: "A's dam",
+      breed: "HO",
+      sex: "female",
+      birthDate: "2018-01-01",
+    })
+  ).id;
+  calfA = (
+    await adminA.caller.animals.create({
+      customerId: world.customerA,
+      officialId: "HO840000000000102",
+      name: "A's calf",
+      breed: "HO",
+      sex: "female",
+      birthDate: "2021-01-01",
+      damId: damA,
+    })
+  ).id;
   // Something in A's audit trail worth stealing.
   await adminA.caller.users.update({ userId: world.usersA.customer_user.id, displayName: "A's user, renamed" });
   const adminB = await callerFor(world, world.usersB.customer_admin.email);
@@ -97,7 +159,15 @@ beforeAll(async () => {
     await adminB.caller.apiTokens.create({
       customerId: world.customerB,
       name: "B's integration",
-      permissions: ["customers.read", "users.read", "users.manage", "apiTokens.manage", "audit.read"],
+      permissions: [
+        "customers.read",
+        "users.read",
+        "users.manage",
+        "apiTokens.manage",
+        "audit.read",
+        "animals.read",
+        "animals.write",
+      ],
     })
   ).token;
 });
@@ -114,6 +184,14 @@ async function assertAUntouched() {
     world.usersA.customer_user.id,
   ]);
   expect(resets.rows[0].n).toBe(0);
+  const herd = await world.owner.query(
+    `SELECT name, status::text AS status, official_id FROM animals WHERE customer_id = $1 ORDER BY official_id`,
+    [world.customerA],
+  );
+  expect(herd.rows).toEqual([
+    { name: "A's dam", status: "active", official_id: "HO840000000000101" },
+    { name: "A's calf", status: "active", official_id: "HO840000000000102" },
+  ]);
 }
 
 describe("cross-tenant isolation", () => {
