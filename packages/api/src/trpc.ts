@@ -69,8 +69,11 @@ export const publicProcedure = t.procedure.use(appErrors).meta({ access: "public
 
 /** Denials are recorded outside the failing call's transaction, which rolls back. */
 async function auditDenied(ctx: Context, action: string, detail: string, customerId?: string | null) {
+  // Without a target customer, a farm's own principal is filed under its farm, so the farm's admin
+  // sees its users' refused attempts in the farm's audit view.
+  const farm = customerId ?? ctx.principal?.tokenCustomerId ?? ctx.principal?.customerId ?? null;
   await withSystem(ctx.db, (tx) =>
-    appendAudit(tx, { ...who(ctx), action, result: "denied", detail, customerId: customerId ?? null }),
+    appendAudit(tx, { ...who(ctx), action, result: "denied", detail, customerId: farm }),
   ).catch((error) => ctx.log.error({ err: error }, "could not audit a denial"));
 }
 

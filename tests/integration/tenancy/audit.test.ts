@@ -55,10 +55,14 @@ describe("audit log", () => {
       code: "FORBIDDEN",
     });
     const { rows: denied } = await world.owner.query(
-      `SELECT detail FROM audit_log WHERE action = 'customers.create' AND result = 'denied' AND user_id = $1`,
+      `SELECT detail, customer_id FROM audit_log WHERE action = 'customers.create' AND result = 'denied' AND user_id = $1`,
       [world.usersB.customer_user.id],
     );
-    expect(denied).toEqual([{ detail: "missing permission customers.manage" }]);
+    // Filed under the user's own farm, so B's customer admin sees it in B's audit view.
+    expect(denied).toEqual([{ detail: "missing permission customers.manage", customer_id: world.customerB }]);
+    const adminB = await callerFor(world, world.usersB.customer_admin.email);
+    const view = await adminB.caller.audit.list({ result: "denied" });
+    expect(view.items.map((e) => e.action)).toContain("customers.create");
   });
 
   it("audits every sign-in, successful or not", async () => {
