@@ -152,16 +152,25 @@ export function tenantProcedure(p: Permission) {
         throw new TRPCError({ code: "NOT_FOUND", message: "Customer not found" });
       }
       const customerIds = requested ? [requested] : reach;
-      return withTenant(ctx.db, { customerIds, userId: principal.userId }, async (tx) => {
+      // Work that must see the committed state (cache invalidation) runs after COMMIT: run inside
+      // the transaction, a concurrent reader could re-cache the old rows between it and the commit.
+      const afterCommit: (() => Promise<void>)[] = [];
+      const result = await withTenant(ctx.db, { customerIds, userId: principal.userId }, async (tx) => {
         const audit = (entry: Omit<AuditEntry, "action" | "result"> & Partial<Pick<AuditEntry, "action" | "result">>) =>
           appendAudit(tx, { ...who(ctx), action: path, result: "ok", customerId: requested ?? null, ...entry });
         // Admins reaching across customers: every read is on the record.
         if (type === "query" && reach === "all") await audit({ detail: "cross-customer read" });
-        const result = await next({ ctx: { db: tx as Tx, principal, customerIds, audit } });
+        const onCommit = (fn: () => Promise<void>) => void afterCommit.push(fn);
+        const outcome = await next({ ctx: { db: tx as Tx, principal, customerIds, audit, afterCommit: onCommit } });
         // next() reports failure as a value; throwing it is what rolls the transaction back.
-        if (!result.ok) throw result.error;
-        return result;
+        if (!outcome.ok) throw outcome.error;
+        return outcome;
       });
+      for (const fn of afterCommit) {
+        // The change is committed: report a failed follow-up in the log rather than as a failed call.
+        await fn().catch((error: unknown) => ctx.log.error({ err: error, path }, "after-commit work failed"));
+      }
+      return result;
     });
 }
 

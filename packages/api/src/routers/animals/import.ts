@@ -76,7 +76,7 @@ export const animalImportRouter = router({
         { mapping: input.mapping, maxBytes: importMaxBytes(ctx.config) },
       );
       if (report.committed) {
-        await invalidateAfterCommit(ctx.runtime.cache, ctx.log, [input.customerId]);
+        invalidateAfterCommit(ctx, [input.customerId]);
         await ctx.audit({
           targetType: "animal",
           detail: `import of ${input.file.name}: ${report.counts.created} created, ${report.counts.updated} updated, ${report.counts.unchanged} unchanged`,

@@ -87,7 +87,7 @@ export const animalsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const created = await animals.createAnimal(ctx.db, input);
       await ctx.audit({ customerId: created.customerId, targetType: "animal", targetId: created.id, after: created });
-      await invalidateAfterCommit(ctx.runtime.cache, ctx.log, [created.customerId]);
+      invalidateAfterCommit(ctx, [created.customerId]);
       return created;
     }),
 
@@ -98,7 +98,7 @@ export const animalsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { before, after } = await animals.updateAnimal(ctx.db, input);
       await ctx.audit({ customerId: after.customerId, targetType: "animal", targetId: after.id, before, after });
-      await invalidateAfterCommit(ctx.runtime.cache, ctx.log, [after.customerId]);
+      invalidateAfterCommit(ctx, [after.customerId]);
       return after;
     }),
 
@@ -110,7 +110,7 @@ export const animalsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { before, after } = await animals.setAnimalStatus(ctx.db, input);
       await ctx.audit({ customerId: after.customerId, targetType: "animal", targetId: after.id, before, after });
-      await invalidateAfterCommit(ctx.runtime.cache, ctx.log, [after.customerId]);
+      invalidateAfterCommit(ctx, [after.customerId]);
       return after;
     }),
 });

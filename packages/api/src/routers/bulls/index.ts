@@ -44,7 +44,7 @@ export const bullsRouter = router({
         await ctx.audit({ customerId: null, targetType: "bull", targetId: bull.id, after: bull });
         return bull;
       });
-      await invalidateAfterCommit(ctx.runtime.cache, ctx.log, [], (cache) => bulls.invalidateBulls(cache));
+      invalidateAfterCommit(ctx, [], (cache) => bulls.invalidateBulls(cache));
       return created;
     }),
 
@@ -64,9 +64,7 @@ export const bullsRouter = router({
         });
         return change;
       });
-      await invalidateAfterCommit(ctx.runtime.cache, ctx.log, affectedCustomerIds, (cache) =>
-        bulls.invalidateBulls(cache),
-      );
+      invalidateAfterCommit(ctx, affectedCustomerIds, (cache) => bulls.invalidateBulls(cache));
       return after;
     }),
 });

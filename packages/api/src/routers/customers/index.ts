@@ -30,7 +30,7 @@ export const customersRouter = router({
     .mutation(async ({ ctx, input }) => {
       const created = await customers.createCustomer(ctx.db, input);
       await ctx.audit({ customerId: created.id, targetType: "customer", targetId: created.id, after: created });
-      await invalidateConsenting(ctx.runtime.cache);
+      ctx.afterCommit(() => invalidateConsenting(ctx.runtime.cache));
       return created;
     }),
 
@@ -40,7 +40,7 @@ export const customersRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { before, after } = await customers.updateCustomer(ctx.db, input);
       await ctx.audit({ targetType: "customer", targetId: after.id, before, after });
-      await invalidateConsenting(ctx.runtime.cache);
+      ctx.afterCommit(() => invalidateConsenting(ctx.runtime.cache));
       return after;
     }),
 
@@ -55,7 +55,7 @@ export const customersRouter = router({
         const farmUsers = await ctx.db.user.findMany({ where: { customerId: input.customerId }, select: { id: true } });
         for (const u of farmUsers) await invalidateUserSessions(ctx.auth, u.id, ctx.db);
       }
-      await invalidateConsenting(ctx.runtime.cache);
+      ctx.afterCommit(() => invalidateConsenting(ctx.runtime.cache));
       return after;
     }),
 });
