@@ -40,9 +40,29 @@ beforeAll(async () => {
       `HOUSAM${randomBytes(6).toString("hex").toUpperCase()}`.slice(0, 18) + "M",
     ],
   );
+  const animal = randomUUID();
   await o.query(
     `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, sire_bull_id, updated_at) VALUES ($1, $2, $3, 'HO', 'female', '2024-03-01', $4, now())`,
-    [randomUUID(), a, `HO840${String(Date.now()).slice(-12).padStart(12, "0")}`, bull],
+    [animal, a, `HO840${String(Date.now()).slice(-12).padStart(12, "0")}`, bull],
+  );
+  const panel = randomUUID();
+  const upload = randomUUID();
+  const sha = randomBytes(32).toString("hex");
+  await o.query(
+    `INSERT INTO snp_panels (id, name, version, marker_count, marker_map, source_sha256, source_format) VALUES ($1, $2, '1', 4, '\\x00', $3, 'map')`,
+    [panel, `Test panel ${panel}`, sha],
+  );
+  await o.query(
+    `INSERT INTO genotype_uploads (id, customer_id, uploader_id, original_file_name, byte_size, sha256, blob_key, format, panel_id, updated_at) VALUES ($1, $2, $3, 'a.txt', 10, $4, 'k', 'final_report', $5, now())`,
+    [upload, a, userA, sha, panel],
+  );
+  await o.query(
+    `INSERT INTO genotype_sample_results (id, customer_id, upload_id, sample_id, animal_id, outcome) VALUES ($1, $2, $3, 's1', $4, 'stored')`,
+    [randomUUID(), a, upload, animal],
+  );
+  await o.query(
+    `INSERT INTO genotypes (id, customer_id, animal_id, panel_id, upload_id, packed, call_rate, heterozygosity, qc_status) VALUES ($1, $2, $3, $4, $5, '\\x00', 1, 0.5, 'pass')`,
+    [randomUUID(), a, animal, panel, upload],
   );
   const { rows } = await o.query(`
     SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS force,
