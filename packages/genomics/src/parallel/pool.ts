@@ -10,9 +10,13 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { KernelRequestBody, KernelResponse } from "./protocol";
 
+/** A tsx loader among the process's own flags: `--import tsx` or a path inside the tsx package. */
+const TSX_LOADER = /(^|=)tsx$|[\\/]node_modules[\\/]tsx[\\/]/;
+
 function workerExecArgv(): string[] {
   const inherited = process.execArgv;
-  if (inherited.some((a) => a.includes("tsx"))) return inherited;
+  // Match the loader precisely: other flags may merely contain "tsx" in a path (pnpm store names).
+  if (inherited.some((a) => TSX_LOADER.test(a))) return inherited;
   const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   return [...inherited, "--import", loader];
 }
