@@ -1,9 +1,17 @@
 // The typed tRPC client for the SPA. Only types come from @reprotech/api; nothing server-side is bundled.
 import type { AppRouter, RouterOutputs } from "@reprotech/api";
-import { createTRPCClient, httpBatchLink, splitLink, type TRPCClient } from "@trpc/client";
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpLink,
+  isNonJsonSerializable,
+  splitLink,
+  type TRPCClient,
+} from "@trpc/client";
 import { createTRPCContext, createTRPCOptionsProxy, type TRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import superjson from "superjson";
+import { uploadingFetch } from "./lib/upload";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -15,6 +23,13 @@ export type ApiToken = RouterOutputs["apiTokens"]["list"][number];
 export type AuditEntry = RouterOutputs["audit"]["list"]["items"][number];
 export type SessionInfo = RouterOutputs["auth"]["sessions"][number];
 export type ResetLink = RouterOutputs["users"]["resetPassword"];
+export type AnimalPage = RouterOutputs["animals"]["list"];
+export type AnimalRow = AnimalPage["items"][number];
+export type AnimalDetail = RouterOutputs["animals"]["get"];
+export type Pedigree = RouterOutputs["animals"]["pedigree"];
+export type PedigreeNode = Pedigree["nodes"][number];
+export type ImportReport = RouterOutputs["animals"]["import"]["dryRun"];
+export type Bull = RouterOutputs["bulls"]["get"];
 
 export type ApiClient = TRPCClient<AppRouter>;
 export type ApiOptions = TRPCOptionsProxy<AppRouter>;
@@ -32,7 +47,13 @@ export function createApiClient(url = "/trpc"): ApiClient {
       // The status poll (every 5 s, on every page) travels on its own: a page's data never waits for the
       // health checks, and each response's HTTP status stays that of the page's own calls (one 403 is a
       // 403, not a 207 mixed with the poll's 200).
-      splitLink({ condition: (op) => op.path.startsWith("system."), true: batch(), false: batch() }),
+      // Files (the animal import's FormData) cannot be batched as JSON: they go one per request, through
+      // XMLHttpRequest so the page can show upload progress (lib/upload.ts).
+      splitLink({
+        condition: (op) => isNonJsonSerializable(op.input),
+        true: httpLink({ url, transformer: superjson, fetch: uploadingFetch }),
+        false: splitLink({ condition: (op) => op.path.startsWith("system."), true: batch(), false: batch() }),
+      }),
     ],
   });
 }
