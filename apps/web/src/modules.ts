@@ -1,6 +1,8 @@
-// The business modules of Reprotech as the navigation shows them. None has shipped yet: each gets a
+// The business modules of Reprotech as the navigation shows them. A module that has not shipped gets a
 // "coming with <module>" page until its folder in packages/domain and its router in packages/api exist.
-// Administration (users, customers, tokens, audit) has shipped: see navigation.ts.
+// Animals has shipped (with the AI-bull catalogue next to it); administration too: see navigation.ts.
+import type { Permission } from "@reprotech/core/permissions";
+
 export type ModuleId = "animals" | "genomics" | "breeding" | "laboratory" | "analytics";
 
 export interface ModuleInfo {
@@ -9,8 +11,12 @@ export interface ModuleInfo {
   label: string;
   path: `/${ModuleId}`;
   summary: string;
-  /** What users will be able to do once the module ships. */
+  /** What users will be able to do once the module ships (or can do, once it has). */
   plans: string[];
+  /** Shipped modules open their pages; the others show what is coming. */
+  shipped: boolean;
+  /** A shipped module shows in the navigation only with this permission. */
+  permission?: Permission;
 }
 
 export const modules: readonly ModuleInfo[] = [
@@ -19,7 +25,9 @@ export const modules: readonly ModuleInfo[] = [
     label: "Animals",
     path: "/animals",
     summary: "Herd registry: animals, pedigrees and ownership per customer farm.",
-    plans: ["Register and search animals", "Pedigrees and parentage", "Transfers between farms"],
+    plans: ["Register and search animals", "Pedigrees, inbreeding and descendants", "Import and export CSV/XLSX"],
+    shipped: true,
+    permission: "animals.read",
   },
   {
     id: "genomics",
@@ -27,6 +35,7 @@ export const modules: readonly ModuleInfo[] = [
     path: "/genomics",
     summary: "Genotype uploads, SNP panels, quality control and genomic breeding values.",
     plans: ["Upload genotype files with live progress", "QC and parentage verification", "GBV scores per animal"],
+    shipped: false,
   },
   {
     id: "breeding",
@@ -34,6 +43,7 @@ export const modules: readonly ModuleInfo[] = [
     path: "/breeding",
     summary: "Matings, inseminations, embryo transfers and pregnancy checks.",
     plans: ["Plan matings with inbreeding checks", "Record inseminations and transfers", "Pregnancy outcomes"],
+    shipped: false,
   },
   {
     id: "laboratory",
@@ -41,6 +51,7 @@ export const modules: readonly ModuleInfo[] = [
     path: "/laboratory",
     summary: "Samples, lab orders and results for technicians.",
     plans: ["Sample intake and tracking", "Lab orders per customer", "Result entry and release"],
+    shipped: false,
   },
   {
     id: "analytics",
@@ -48,6 +59,7 @@ export const modules: readonly ModuleInfo[] = [
     path: "/analytics",
     summary: "Herd and programme reports, roll-ups and exports.",
     plans: ["Herd performance dashboards", "Genetic trend reports", "CSV exports"],
+    shipped: false,
   },
 ];
 

@@ -2,6 +2,29 @@
 // (from auth.me, i.e. the server's matrix) include the one it needs. The server enforces the same
 // permission on every procedure behind the page.
 import type { Permission } from "@reprotech/core/permissions";
+import { modules, type ModuleId } from "./modules";
+
+export interface MainNavItem {
+  id: ModuleId | "bulls";
+  label: string;
+  path: `/${ModuleId}` | "/bulls";
+  /** Not shipped yet: the entry leads to a "coming soon" page. */
+  soon: boolean;
+}
+
+/**
+ * The business modules: shipped ones when the user holds their permission, the rest as "soon".
+ * The AI-bull catalogue sits right under Animals (everyone who reads animals reads the catalogue).
+ */
+export function mainNavFor(permissions: readonly string[]): MainNavItem[] {
+  const items: MainNavItem[] = [];
+  for (const m of modules) {
+    if (m.shipped && m.permission && !permissions.includes(m.permission)) continue;
+    items.push({ id: m.id, label: m.label, path: m.path, soon: !m.shipped });
+    if (m.id === "animals") items.push({ id: "bulls", label: "Bull catalogue", path: "/bulls", soon: false });
+  }
+  return items;
+}
 
 export interface AdminNavItem {
   id: "customers" | "users" | "api-tokens" | "audit";

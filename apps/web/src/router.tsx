@@ -9,6 +9,13 @@ import { SignedInLayout } from "./auth/SignedInLayout";
 import { SignInPage } from "./auth/SignInPage";
 import { moduleById, type ModuleId } from "./modules";
 import { AccountPage } from "./pages/account/AccountPage";
+import { AnimalDetailPage } from "./pages/animals/AnimalDetailPage";
+import { parseAnimalDetailSearch } from "./pages/animals/detailSearch";
+import { AnimalsPage } from "./pages/animals/AnimalsPage";
+import { ImportWizardPage } from "./pages/animals/import/ImportWizardPage";
+import { parseAnimalListSearch } from "./pages/animals/search";
+import { BullsPage } from "./pages/bulls/BullsPage";
+import { parseBullSearch } from "./pages/bulls/search";
 import { AdminIndexPage } from "./pages/admin/AdminIndexPage";
 import { ApiTokensPage } from "./pages/admin/api-tokens/ApiTokensPage";
 import { AuditPage } from "./pages/admin/audit/AuditPage";
@@ -78,8 +85,32 @@ const apiTokensRoute = createRoute({
 });
 const auditRoute = createRoute({ getParentRoute: () => signedInRoute, path: "/admin/audit", component: AuditPage });
 
+const animalsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: "/animals",
+  validateSearch: parseAnimalListSearch,
+  component: AnimalsPage,
+});
+const animalImportRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: "/animals/import",
+  component: ImportWizardPage,
+});
+const animalDetailRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: "/animals/$animalId",
+  validateSearch: parseAnimalDetailSearch,
+  component: AnimalDetailPage,
+});
+const bullsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: "/bulls",
+  validateSearch: parseBullSearch,
+  component: BullsPage,
+});
+
 /** A module that has not shipped yet: its own path, a page saying what is coming. */
-function comingSoonRoute<const Id extends ModuleId>(id: Id) {
+function comingSoonRoute<const Id extends Exclude<ModuleId, "animals">>(id: Id) {
   const info = moduleById[id];
   return createRoute({
     getParentRoute: () => signedInRoute,
@@ -100,7 +131,10 @@ const routeTree = rootRoute.addChildren([
     usersRoute,
     apiTokensRoute,
     auditRoute,
-    comingSoonRoute("animals"),
+    animalsRoute,
+    animalImportRoute,
+    animalDetailRoute,
+    bullsRoute,
     comingSoonRoute("genomics"),
     comingSoonRoute("breeding"),
     comingSoonRoute("laboratory"),

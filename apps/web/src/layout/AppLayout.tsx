@@ -6,8 +6,7 @@ import { Outlet, useRouterState } from "@tanstack/react-router";
 import { useEffect } from "react";
 import { useMe } from "../auth/me";
 import { UserMenu } from "../auth/UserMenu";
-import { modules } from "../modules";
-import { adminNavFor } from "../navigation";
+import { adminNavFor, mainNavFor } from "../navigation";
 import { HeaderStatus } from "../status/HeaderStatus";
 import { RouterNavLink } from "./RouterLinks";
 
@@ -20,6 +19,7 @@ export function AppLayout() {
   // On small screens the navbar is an overlay: close it after navigating.
   useEffect(() => close(), [pathname, close]);
   const admin = adminNavFor(me.permissions);
+  const main = mainNavFor(me.permissions);
 
   return (
     <AppShell
@@ -54,7 +54,7 @@ export function AppLayout() {
             activeProps={{ active: true }}
             data-testid="nav-dashboard"
           />
-          {modules.map((m) => (
+          {main.map((m) => (
             <RouterNavLink
               key={m.id}
               to={m.path}
@@ -62,9 +62,11 @@ export function AppLayout() {
               activeProps={{ active: true }}
               data-testid={`nav-${m.id}`}
               rightSection={
-                <Badge size="xs" variant="light" color="gray">
-                  soon
-                </Badge>
+                m.soon && (
+                  <Badge size="xs" variant="light" color="gray">
+                    soon
+                  </Badge>
+                )
               }
             />
           ))}

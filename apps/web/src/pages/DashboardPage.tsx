@@ -1,4 +1,4 @@
-// The landing page: live system status at a glance and the modules to come.
+// The landing page: live system status at a glance, the shipped modules and those to come.
 import { Badge, Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { RouterButton } from "../layout/RouterLinks";
 import { modules } from "../modules";
@@ -25,16 +25,18 @@ export function DashboardPage() {
             <Card key={m.id} withBorder padding="md" data-testid={`module-card-${m.id}`}>
               <Group justify="space-between" mb={6} wrap="nowrap">
                 <Text fw={600}>{m.label}</Text>
-                <Badge size="sm" variant="light" color="gray">
-                  Coming soon
-                </Badge>
+                {!m.shipped && (
+                  <Badge size="sm" variant="light" color="gray">
+                    Coming soon
+                  </Badge>
+                )}
               </Group>
               <Text size="sm" c="dimmed" style={{ flexGrow: 1 }}>
                 {m.summary}
               </Text>
               <Group mt="md">
-                <RouterButton to={m.path} variant="subtle" size="compact-sm">
-                  What&apos;s planned
+                <RouterButton to={m.path} variant={m.shipped ? "light" : "subtle"} size="compact-sm">
+                  {m.shipped ? `Open ${m.label}` : "What’s planned"}
                 </RouterButton>
               </Group>
             </Card>
