@@ -41,6 +41,8 @@ fi
 log "lint, typecheck, build, unit + integration + e2e tests"
 rm -rf .test-results
 status=0
+log "formatting (prettier --check)"
+pnpm exec prettier --check . --log-level warn || status=1
 pnpm exec turbo run lint typecheck test --output-logs=new-only --log-order=grouped --continue "$@" || status=$?
 node scripts/test-summary.mjs || status=1
 exit "$status"
