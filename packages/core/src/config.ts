@@ -63,6 +63,8 @@ export const configSchema = z.object({
   TRPC_MAX_BATCH_SIZE: int(20, 1),
   /** Largest animal import file (CSV/XLSX) accepted, in megabytes; larger uploads are refused unread. */
   ANIMAL_IMPORT_MAX_MB: int(50, 1),
+  /** Largest raw genotype file (FinalReport, VCF, .ped) accepted, in megabytes; larger uploads are refused unread. */
+  GENOTYPE_UPLOAD_MAX_MB: int(2048, 1),
   /** Built SPA to serve; unset → apps/web/dist next to the server, if it exists. */
   WEB_DIST_DIR: optional(z.string().min(1)),
   WORKER_CONCURRENCY: int(2, 1),

@@ -27,6 +27,14 @@ describe("permission matrix", () => {
     for (const role of ROLES) expect(can(role, "animals.read")).toBe(true);
   });
 
+  it("lets only super_admin, admin and technician register SNP panels", () => {
+    for (const role of ["super_admin", "admin", "technician"] as const)
+      expect(can(role, "genotypes.panels.manage")).toBe(true);
+    for (const role of ["veterinarian", "researcher", "customer_admin", "customer_user"] as const)
+      expect(can(role, "genotypes.panels.manage")).toBe(false);
+    for (const role of ROLES) expect(can(role, "genotypes.read")).toBe(true);
+  });
+
   it("scopes each role as the tenancy design says", () => {
     expect(SCOPE_OF.customer_user).toBe("own");
     expect(SCOPE_OF.veterinarian).toBe("assigned");
