@@ -15,17 +15,26 @@ export function registerAnimalTransfer(
   app: FastifyInstance,
   createContext: (req: FastifyRequest, reply: FastifyReply) => Promise<Context>,
   maxImportMb: number,
+  /** GENOTYPE_UPLOAD_MAX_MB: the same guard for genotypes.upload and genotypes.panels.register. */
+  maxGenotypeUploadMb = 2048,
 ): void {
   // tRPC reads a multipart body whole (Request.formData()) before the procedure runs, so an
   // oversized import is refused here from its Content-Length, before a byte of the body is read.
   // Node's HTTP parser never delivers more than Content-Length; a body of unknown length is refused.
   app.addHook("onRequest", async (request, reply) => {
-    if (request.method !== "POST" || !request.url.startsWith("/trpc/animals.import.")) return;
+    if (request.method !== "POST") return;
+    const limitMb = request.url.startsWith("/trpc/animals.import.")
+      ? maxImportMb
+      : // Every path of a (batched) call counts: a batch cannot smuggle an upload past the guard.
+        /^\/trpc\/(.*,)?genotypes\.(upload|panels\.register)(,|\?|$)/.test(request.url)
+        ? maxGenotypeUploadMb
+        : undefined;
+    if (limitMb === undefined) return;
     const length = Number(request.headers["content-length"]);
-    const tooLarge = Number.isFinite(length) && length > maxImportMb * 1024 * 1024 + FORM_OVERHEAD;
+    const tooLarge = Number.isFinite(length) && length > limitMb * 1024 * 1024 + FORM_OVERHEAD;
     if (!request.headers["content-length"] || tooLarge) {
       const message = tooLarge
-        ? `The file is larger than the ${maxImportMb} MB limit`
+        ? `The file is larger than the ${limitMb} MB limit`
         : "Send the file with a Content-Length (no chunked uploads)";
       const status = tooLarge ? 413 : 411;
       // Shaped like a tRPC error (superjson), so the client shows the message.

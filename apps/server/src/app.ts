@@ -136,6 +136,7 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
     app,
     (req, res) => createContext(contextInput(req, res, production)),
     deps.config.ANIMAL_IMPORT_MAX_MB,
+    deps.config.GENOTYPE_UPLOAD_MAX_MB,
   );
   const openapi = openApiDocument(deps.version, "/api/v1");
   app.get("/api/v1/openapi.json", async () => openapi);

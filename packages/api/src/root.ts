@@ -5,6 +5,7 @@ import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { bullsRouter } from "./routers/bulls";
 import { customersRouter } from "./routers/customers";
+import { genotypesRouter } from "./routers/genotypes";
 import { systemRouter } from "./routers/system";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, router } from "./trpc";
@@ -18,6 +19,7 @@ export const appRouter = router({
   audit: auditRouter,
   animals: animalsRouter,
   bulls: bullsRouter,
+  genotypes: genotypesRouter,
 });
 
 export type AppRouter = typeof appRouter;

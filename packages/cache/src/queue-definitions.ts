@@ -5,4 +5,13 @@ import { defineQueue } from "./queues";
 export const heartbeatQueue = defineQueue<{ scheduledBy: string }>("system-heartbeat", { attempts: 1 });
 
 /** Daily audit-log upkeep: create the coming months' partitions, drop those past retention. */
-export const auditMaintenanceQueue = defineQueue<{ retentionMonths: number }>("audit-maintenance", { attempts: 5, backoffMs: 60_000 });
+export const auditMaintenanceQueue = defineQueue<{ retentionMonths: number }>("audit-maintenance", {
+  attempts: 5,
+  backoffMs: 60_000,
+});
+
+/** Parse a stored genotype upload, match its samples to animals, QC and store packed genotypes. jobId = upload id. */
+export const genotypeIngestQueue = defineQueue<{ uploadId: string; customerId: string }>("genotype-ingest", {
+  attempts: 3,
+  backoffMs: 30_000,
+});

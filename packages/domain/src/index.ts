@@ -12,3 +12,4 @@ export * as animalImport from "./animals/import";
 export * as animals from "./animals/service";
 export * as bulls from "./bulls/service";
 export * as animalExport from "./animals/export";
+export * as genotypes from "./genotypes";

@@ -1,0 +1,110 @@
+// Where raw genotype files live. The database keeps only a key, the size and the SHA-256; the bytes
+// go to a blob store. put() computes size and SHA-256 while the bytes stream through, so a 2 GB
+// file is never held twice. The filesystem store (the default, under DATA_DIR/blobs) writes to a
+// temporary file beside the target and renames it into place: a reader never sees half a blob.
+// Keys are built by the application from ids only (see uploadBlobKey) — never from a file name.
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+
+export interface StoredBlob {
+  bytes: number;
+  /** Lower-case hex SHA-256 of the bytes stored. */
+  sha256: string;
+}
+
+export type BlobSource = AsyncIterable<Uint8Array> | ReadableStream<Uint8Array> | Readable;
+
+export interface BlobStore {
+  /** Stores the stream under `key` (replacing any blob there) and reports its size and SHA-256. */
+  put(key: string, source: BlobSource): Promise<StoredBlob>;
+  /** The blob's bytes; NOT_FOUND-style error (code "ENOENT") when there is none. */
+  get(key: string): Promise<Readable>;
+  exists(key: string): Promise<boolean>;
+  /** Removes the blob; a missing blob is not an error. */
+  delete(key: string): Promise<void>;
+}
+
+const KEY = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/;
+
+/** Refuses anything but lower-case slash-separated segments of [a-z0-9-] (no dots: no `..`, no absolute paths). */
+export function assertBlobKey(key: string): void {
+  if (!KEY.test(key) || key.length > 300) throw new Error(`Not a blob key: ${JSON.stringify(key)}`);
+}
+
+/** The key of an upload's raw file: ids only, nothing the user supplied. */
+export function uploadBlobKey(customerId: string, uploadId: string): string {
+  const key = `raw-snp-files/customer-${customerId.toLowerCase()}/${uploadId.toLowerCase()}`;
+  assertBlobKey(key);
+  return key;
+}
+
+function toReadable(source: BlobSource): Readable {
+  if (source instanceof Readable) return source;
+  if (typeof (source as ReadableStream<Uint8Array>).getReader === "function")
+    return Readable.fromWeb(source as Parameters<typeof Readable.fromWeb>[0]);
+  return Readable.from(source as AsyncIterable<Uint8Array>);
+}
+
+/** Counts and hashes the bytes flowing through. */
+function measuring(): { stream: Transform; result: () => StoredBlob } {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  return { stream, result: () => ({ bytes, sha256: hash.digest("hex") }) };
+}
+
+export class FileBlobStore implements BlobStore {
+  constructor(readonly root: string) {}
+
+  private pathOf(key: string): string {
+    assertBlobKey(key);
+    return path.join(this.root, ...key.split("/"));
+  }
+
+  async put(key: string, source: BlobSource): Promise<StoredBlob> {
+    const target = this.pathOf(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
+    const measure = measuring();
+    try {
+      await pipeline(toReadable(source), measure.stream, createWriteStream(temp, { flags: "wx" }));
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    return measure.result();
+  }
+
+  async get(key: string): Promise<Readable> {
+    const file = this.pathOf(key);
+    await stat(file); // ENOENT here, not on the first read
+    return createReadStream(file);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return stat(this.pathOf(key)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+}
+
+/** The configured store: the filesystem under DATA_DIR/blobs. */
+export function blobStoreFromConfig(config: { DATA_DIR: string }): BlobStore {
+  return new FileBlobStore(path.join(config.DATA_DIR, "blobs"));
+}

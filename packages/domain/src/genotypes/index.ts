@@ -1,0 +1,5 @@
+export * from "./blob-store";
+export * from "./panel-codec";
+export * from "./schemas";
+export * from "./service";
+export * from "./sniff";
