@@ -42,7 +42,8 @@ export function AnimalFilters({ value, onChange, farmOptions }: AnimalFiltersPro
           value={value.customer ?? null}
           onChange={(v) => onChange({ customer: v ?? undefined })}
           data={farmOptions}
-          w={220}
+          w={260}
+          comboboxProps={{ width: 320 }}
           data-testid="farm-filter"
         />
       )}

@@ -72,10 +72,20 @@ export function ImportReportView({ report }: { report: ImportReport }) {
     <Stack gap="md" data-testid="import-report">
       <SimpleGrid cols={{ base: 2, sm: 3, md: 6 }} spacing="sm">
         <Count label="Rows" value={report.counts.rows} testId="count-rows" />
-        <Count label="New" value={report.counts.created} color="teal" testId="count-created" />
-        <Count label="Updated" value={report.counts.updated} color="blue" testId="count-updated" />
+        <Count
+          label="New"
+          value={report.counts.created}
+          color={report.counts.created ? "teal" : undefined}
+          testId="count-created"
+        />
+        <Count
+          label="Updated"
+          value={report.counts.updated}
+          color={report.counts.updated ? "blue" : undefined}
+          testId="count-updated"
+        />
         <Count label="Unchanged" value={report.counts.unchanged} testId="count-unchanged" />
-        <Count label="Rows with errors" value={badRows} color={badRows ? "red" : undefined} testId="count-error-rows" />
+        <Count label="With errors" value={badRows} color={badRows ? "red" : undefined} testId="count-error-rows" />
         <Count
           label="Warnings"
           value={report.warnings.length}

@@ -113,7 +113,7 @@ export function ImportWizardPage() {
         description="Add or update many animals at once from a CSV or XLSX file. Rows are matched by official ID."
       />
       <Stepper
-        active={STEPS.indexOf(step)}
+        active={step === "done" ? STEPS.length : STEPS.indexOf(step)}
         size="sm"
         allowNextStepsSelect={false}
         data-testid="import-stepper"
