@@ -15,3 +15,20 @@ export function validate<S extends z.ZodType>(schema: S, values: unknown): Valid
   }
   return { ok: false, errors };
 }
+
+/**
+ * The schema decides; for a field left EMPTY, say what to do ("Choose the breed") instead of the
+ * schema's message for a wrong value (which lists every breed code).
+ */
+export function whenEmpty<V extends object>(
+  errors: FieldErrors,
+  values: V,
+  messages: Partial<Record<keyof V, string>>,
+) {
+  const out = { ...errors };
+  for (const [field, message] of Object.entries(messages) as [string, string][]) {
+    const v = (values as Record<string, unknown>)[field];
+    if (out[field] && (v === null || v === undefined || v === "")) out[field] = message;
+  }
+  return out;
+}

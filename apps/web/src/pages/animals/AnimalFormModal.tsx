@@ -26,7 +26,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { serverFieldErrors } from "../../lib/errors";
-import { validate, type FieldErrors } from "../../lib/validate";
+import { validate, whenEmpty, type FieldErrors } from "../../lib/validate";
 import { useTRPC, type AnimalDetail } from "../../trpc";
 import { breedOptions, SEX_LABELS, STATUS_LABELS } from "./labels";
 import { AnimalPicker, BullPicker } from "./ParentPickers";
@@ -116,11 +116,17 @@ export function AnimalFormModal({ animal, customerId, onClose, onSaved }: Animal
   const server = serverFieldErrors(mutation.error);
   const errorOf = (field: string) => errors[field] ?? server[field];
 
+  const EMPTY = {
+    breed: "Choose the breed",
+    sex: "Choose the sex",
+    birthDate: "Enter the birth date",
+    statusDate: "Enter the status date",
+  };
   const submit = () => {
     const base = toInput(values);
     if (animal) {
       const checked = validate(updateAnimalInput, { ...base, animalId: animal.id });
-      setErrors(checked.errors);
+      setErrors(whenEmpty(checked.errors, values, EMPTY));
       if (checked.ok) update.mutate({ ...base, animalId: animal.id, sex: values.sex ?? undefined });
     } else {
       const input = {
@@ -129,7 +135,7 @@ export function AnimalFormModal({ animal, customerId, onClose, onSaved }: Animal
         statusDate: values.status === "active" ? null : values.statusDate || null,
       };
       const checked = validate(createAnimalInput, input);
-      setErrors(checked.errors);
+      setErrors(whenEmpty(checked.errors, values, EMPTY));
       if (checked.ok) create.mutate(input as Parameters<typeof create.mutate>[0]);
     }
   };

@@ -6,7 +6,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { serverFieldErrors } from "../../lib/errors";
-import { validate, type FieldErrors } from "../../lib/validate";
+import { validate, whenEmpty, type FieldErrors } from "../../lib/validate";
 import { useTRPC, type Bull } from "../../trpc";
 import { breedOptions } from "../animals/labels";
 
@@ -44,11 +44,11 @@ export function BullFormModal({ bull, onClose }: { bull?: Bull; onClose: () => v
     };
     if (bull) {
       const checked = validate(updateBullInput, { ...input, bullId: bull.id });
-      setErrors(checked.errors);
+      setErrors(whenEmpty(checked.errors, values, { breed: "Choose the breed" }));
       if (checked.ok) update.mutate({ ...input, bullId: bull.id });
     } else {
       const checked = validate(createBullInput, input);
-      setErrors(checked.errors);
+      setErrors(whenEmpty(checked.errors, values, { breed: "Choose the breed" }));
       if (checked.ok) create.mutate(input);
     }
   };
