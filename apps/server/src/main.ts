@@ -27,6 +27,7 @@ if (runtimeMode(config).redis === "in-process") {
     db: infra.db,
     log: logger,
     auditRetentionMonths: config.AUDIT_RETENTION_MONTHS,
+    dataDir: config.DATA_DIR,
     workerId: `server-${process.pid}`,
     concurrency: config.WORKER_CONCURRENCY,
   });

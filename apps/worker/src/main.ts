@@ -36,6 +36,7 @@ await registerJobProcessors({
   workerId,
   concurrency: config.WORKER_CONCURRENCY,
   auditRetentionMonths: config.AUDIT_RETENTION_MONTHS,
+  dataDir: config.DATA_DIR,
 });
 if (runtime.queues instanceof BullQueues) await runtime.queues.waitUntilReady();
 log.info({ workerId, concurrency: config.WORKER_CONCURRENCY }, "worker ready: consuming queues");

@@ -1,9 +1,11 @@
 // Which handler processes which queue. The worker process registers these on BullMQ; the embedded
 // single-process mode registers the same handlers on the in-process queue.
-import { auditMaintenanceQueue, heartbeatQueue, type CacheRuntime } from "@reprotech/cache";
+import { auditMaintenanceQueue, genotypeIngestQueue, heartbeatQueue, type CacheRuntime } from "@reprotech/cache";
 import type { Logger } from "@reprotech/core";
 import type { PrismaClient } from "@reprotech/db";
 import { AUDIT_MAINTENANCE_EVERY_MS, maintainAuditPartitions } from "./audit/maintenance";
+import { blobStoreFromConfig } from "./genotypes/blob-store";
+import { ingestUpload } from "./genotypes/ingest";
 import { HEARTBEAT_EVERY_MS, recordHeartbeat } from "./system/heartbeat";
 
 export interface JobDeps {
@@ -13,6 +15,8 @@ export interface JobDeps {
   workerId: string;
   concurrency: number;
   auditRetentionMonths: number;
+  /** DATA_DIR: the filesystem blob store (raw genotype files) lives under it. */
+  dataDir: string;
 }
 
 export async function registerJobProcessors(deps: JobDeps): Promise<void> {
@@ -25,6 +29,15 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
       if (result.created || result.dropped.length) deps.log.info(result, "audit partitions maintained");
     },
     { concurrency: 1 },
+  );
+  const blobs = blobStoreFromConfig({ DATA_DIR: deps.dataDir });
+  queues.process(
+    genotypeIngestQueue,
+    async (payload) => {
+      const outcome = await ingestUpload(deps.db, blobs, payload);
+      deps.log.info({ ...payload, ...outcome }, "genotype upload ingested");
+    },
+    { concurrency: deps.concurrency },
   );
   await queues.schedule(heartbeatQueue, HEARTBEAT_EVERY_MS, { scheduledBy: deps.workerId });
   await queues.schedule(auditMaintenanceQueue, AUDIT_MAINTENANCE_EVERY_MS, {

@@ -66,7 +66,8 @@ const waitingJobs = async () => (await world.deps.runtime.queues.counts(genotype
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "reprotech-genotypes-"));
-  world = await createWorld({ DATA_DIR: dataDir });
+  // Its own queue prefix: a worker started by another test file must not take these ingest jobs.
+  world = await createWorld({ DATA_DIR: dataDir, REDIS_KEY_PREFIX: `test:genotypes-${randomUUID().slice(0, 8)}:` });
   techA = (await callerFor(world, world.usersA.technician.email)).caller;
   techB = (await callerFor(world, world.usersB.technician.email)).caller;
   adminApi = (await callerFor(world, world.usersA.admin.email)).caller;

@@ -3,3 +3,4 @@ export * from "./panel-codec";
 export * from "./schemas";
 export * from "./service";
 export * from "./sniff";
+export * from "./ingest";

@@ -1,0 +1,260 @@
+// The genotype-ingest job: reads a stored upload with the genomics library, matches each sample to
+// an animal of the upload's customer (official ID, else a herd tag only one animal carries), runs
+// sample QC (call rate, heterozygosity), and stores one packed genotype per matched, passing sample.
+// Idempotent: a re-run (retry, or a job re-added) rewrites the same rows — genotypes are upserted
+// on (upload_id, animal_id), the per-sample results replaced — and a completed upload is left alone.
+// A file the library cannot read marks the upload failed with the reader's message; other errors
+// mark it failed too and are rethrown so the queue retries.
+import { AppError } from "@reprotech/core";
+import { withTenant, type PrismaClient, type Tx } from "@reprotech/db";
+import {
+  bytesPerSample,
+  GenotypeFormatError,
+  readFinalReport,
+  readPed,
+  readVcf,
+  runQc,
+  type PackedMatrix,
+  type SnpPanel,
+} from "@reprotech/genomics";
+import { query } from "../animals/sql";
+import type { BlobStore } from "./blob-store";
+import { decodeMarkerMap } from "./panel-codec";
+import type { GenotypeFileFormat } from "./sniff";
+
+/** Samples below this call rate are not stored; below WARN_CALL_RATE they are stored with qc_status warn. */
+export const MIN_CALL_RATE = 0.9;
+export const WARN_CALL_RATE = 0.95;
+
+export interface IngestOutcome {
+  status: "completed" | "failed" | "skipped";
+  sampleCount: number;
+  matchedCount: number;
+  storedCount: number;
+  errorMessage?: string;
+}
+
+interface UploadRow {
+  id: string;
+  customerId: string;
+  status: string;
+  format: GenotypeFileFormat;
+  blobKey: string;
+  panelId: string;
+  markerMap: Uint8Array;
+}
+
+interface Parsed {
+  sampleIds: string[];
+  genotypes: PackedMatrix;
+}
+
+async function parse(format: GenotypeFileFormat, src: AsyncIterable<Uint8Array>, panel: SnpPanel): Promise<Parsed> {
+  switch (format) {
+    case "final_report": {
+      const data = await readFinalReport(src, { panel });
+      return { sampleIds: data.sampleIds, genotypes: data.genotypes };
+    }
+    case "vcf": {
+      const data = await readVcf(src, { panel });
+      return { sampleIds: data.samples.map((s) => s.iid), genotypes: data.genotypes };
+    }
+    case "ped": {
+      const data = await readPed(src, panel);
+      return { sampleIds: data.samples.map((s) => s.iid), genotypes: data.genotypes };
+    }
+  }
+}
+
+type SampleResult = {
+  sampleId: string;
+  animalId: string | null;
+  outcome: "stored" | "unmatched" | "qc_failed" | "error";
+  callRate: number | null;
+  heterozygosity: number | null;
+  messages: string[];
+  row?: Uint8Array;
+  qcStatus?: "pass" | "warn";
+};
+
+/** Animals of the customer by official ID and by herd tag (a herd tag counts only when unique). */
+async function matchAnimals(tx: Tx, customerId: string, sampleIds: string[]) {
+  const wanted = [...new Set(sampleIds.map((s) => s.trim()))];
+  const upper = wanted.map((s) => s.toUpperCase());
+  const rows = await query<{ id: string; officialId: string; herdTag: string | null }>(
+    tx,
+    `SELECT id::text AS id, official_id AS "officialId", herd_tag AS "herdTag" FROM animals
+     WHERE customer_id = $1::uuid AND (official_id = ANY($2::text[]) OR herd_tag = ANY($3::text[]))`,
+    [customerId, upper, wanted],
+  );
+  const byOfficial = new Map(rows.map((r) => [r.officialId, r.id]));
+  const byTag = new Map<string, string[]>();
+  for (const r of rows) if (r.herdTag) byTag.set(r.herdTag, [...(byTag.get(r.herdTag) ?? []), r.id]);
+  return (sampleId: string): { animalId: string | null; message?: string } => {
+    const id = sampleId.trim();
+    const official = byOfficial.get(id.toUpperCase());
+    if (official) return { animalId: official };
+    const tagged = byTag.get(id) ?? [];
+    if (tagged.length === 1) return { animalId: tagged[0]! };
+    if (tagged.length > 1)
+      return { animalId: null, message: `herd tag ${id} is carried by ${tagged.length} animals: use the official ID` };
+    return { animalId: null, message: `no animal of this farm has the official ID or herd tag ${id}` };
+  };
+}
+
+function evaluate(parsed: Parsed, match: (id: string) => { animalId: string | null; message?: string }) {
+  const qc = runQc(parsed.genotypes);
+  const stride = bytesPerSample(parsed.genotypes.nSnps);
+  const seen = new Map<string, string>();
+  const seenSamples = new Set<string>();
+  return parsed.sampleIds.map((sampleId, i): SampleResult => {
+    const callRate = qc.samples.callRate[i]!;
+    const het = qc.samples.heterozygosity[i]!;
+    const base = {
+      sampleId: sampleId.slice(0, 100),
+      callRate: Number.isFinite(callRate) ? callRate : 0,
+      heterozygosity: Number.isFinite(het) ? het : 0,
+    };
+    if (seenSamples.has(sampleId))
+      return { ...base, animalId: null, outcome: "error", messages: [`sample ${sampleId} appears twice in the file`] };
+    seenSamples.add(sampleId);
+    const { animalId, message } = match(sampleId);
+    if (!animalId) return { ...base, animalId: null, outcome: "unmatched", messages: message ? [message] : [] };
+    const earlier = seen.get(animalId);
+    if (earlier)
+      return {
+        ...base,
+        animalId,
+        outcome: "error",
+        messages: [`sample ${earlier} of this file already matched the same animal`],
+      };
+    seen.set(animalId, sampleId);
+    if (base.callRate < MIN_CALL_RATE)
+      return {
+        ...base,
+        animalId,
+        outcome: "qc_failed",
+        messages: [`call rate ${(base.callRate * 100).toFixed(1)}% is below ${MIN_CALL_RATE * 100}%`],
+      };
+    const row = parsed.genotypes.data.slice(i * stride, (i + 1) * stride);
+    const qcStatus = base.callRate < WARN_CALL_RATE ? "warn" : "pass";
+    const messages =
+      qcStatus === "warn" ? [`call rate ${(base.callRate * 100).toFixed(1)}% is below ${WARN_CALL_RATE * 100}%`] : [];
+    return { ...base, animalId, outcome: "stored", messages, row, qcStatus };
+  });
+}
+
+async function markFailed(db: PrismaClient, upload: { id: string; customerId: string }, message: string) {
+  await withTenant(db, { customerIds: [upload.customerId], userId: null }, (tx) =>
+    query(
+      tx,
+      `UPDATE genotype_uploads SET status = 'failed', error_message = $2, updated_at = now() WHERE id = $1::uuid`,
+      [upload.id, message.slice(0, 2000)],
+    ),
+  );
+}
+
+export async function ingestUpload(
+  db: PrismaClient,
+  store: BlobStore,
+  payload: { uploadId: string; customerId: string },
+): Promise<IngestOutcome> {
+  const scope = { customerIds: [payload.customerId], userId: null };
+  const upload = await withTenant(db, scope, async (tx) => {
+    const [row] = await query<UploadRow>(
+      tx,
+      `SELECT u.id::text AS id, u.customer_id::text AS "customerId", u.status::text AS status, u.format::text AS format,
+              u.blob_key AS "blobKey", u.panel_id::text AS "panelId", p.marker_map AS "markerMap"
+       FROM genotype_uploads u JOIN snp_panels p ON p.id = u.panel_id
+       WHERE u.id = $1::uuid AND u.customer_id = $2::uuid FOR UPDATE OF u`,
+      [payload.uploadId, payload.customerId],
+    );
+    if (!row) return undefined;
+    if (row.status === "queued" || row.status === "failed")
+      await query(
+        tx,
+        `UPDATE genotype_uploads SET status = 'processing', error_message = NULL, updated_at = now() WHERE id = $1::uuid`,
+        [row.id],
+      );
+    return row;
+  });
+  const none = { sampleCount: 0, matchedCount: 0, storedCount: 0 };
+  if (!upload) throw new AppError("NOT_FOUND", `genotype upload ${payload.uploadId} not found`);
+  if (upload.status === "completed") return { status: "skipped", ...none };
+
+  let parsed: Parsed;
+  try {
+    const panel = decodeMarkerMap(upload.markerMap);
+    parsed = await parse(upload.format, await store.get(upload.blobKey), panel);
+    if (parsed.sampleIds.length === 0) throw new GenotypeFormatError("NO_DATA", "the file holds no samples");
+  } catch (error) {
+    const message =
+      error instanceof GenotypeFormatError
+        ? `The file could not be read: ${error.message}`
+        : "The file could not be read";
+    await markFailed(db, upload, message);
+    if (error instanceof GenotypeFormatError) return { status: "failed", ...none, errorMessage: message };
+    throw error;
+  }
+
+  try {
+    return await withTenant(
+      db,
+      scope,
+      async (tx) => {
+        const match = await matchAnimals(tx, upload.customerId, parsed.sampleIds);
+        const results = evaluate(parsed, match);
+        await query(tx, `DELETE FROM genotype_sample_results WHERE upload_id = $1::uuid`, [upload.id]);
+        for (const r of results) {
+          await query(
+            tx,
+            `INSERT INTO genotype_sample_results (id, customer_id, upload_id, sample_id, animal_id, outcome, call_rate, heterozygosity, messages)
+             VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3, $4::uuid, $5::"GenotypeSampleOutcome", $6, $7, $8::varchar[])
+             ON CONFLICT (upload_id, sample_id) DO NOTHING`,
+            [
+              upload.customerId,
+              upload.id,
+              r.sampleId,
+              r.animalId,
+              r.outcome,
+              r.callRate,
+              r.heterozygosity,
+              r.messages.map((m) => m.slice(0, 500)),
+            ],
+          );
+          if (r.outcome !== "stored" || !r.row || !r.animalId) continue;
+          // Older genotypes of the animal on this panel stop being current; this upload's becomes it.
+          await query(
+            tx,
+            `UPDATE genotypes SET is_current = false WHERE animal_id = $1::uuid AND panel_id = $2::uuid AND upload_id <> $3::uuid AND is_current`,
+            [r.animalId, upload.panelId, upload.id],
+          );
+          await query(
+            tx,
+            `INSERT INTO genotypes (id, customer_id, animal_id, panel_id, upload_id, packed, call_rate, heterozygosity, qc_status, is_current)
+             VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6, $7, $8::"GenotypeQcStatus", true)
+             ON CONFLICT (upload_id, animal_id) DO UPDATE SET packed = EXCLUDED.packed, call_rate = EXCLUDED.call_rate,
+               heterozygosity = EXCLUDED.heterozygosity, qc_status = EXCLUDED.qc_status, is_current = true`,
+            [upload.customerId, r.animalId, upload.panelId, upload.id, r.row, r.callRate, r.heterozygosity, r.qcStatus],
+          );
+        }
+        const counts = {
+          sampleCount: results.length,
+          matchedCount: results.filter((r) => r.animalId !== null).length,
+          storedCount: results.filter((r) => r.outcome === "stored").length,
+        };
+        await query(
+          tx,
+          `UPDATE genotype_uploads SET status = 'completed', error_message = NULL, sample_count = $2, matched_count = $3,
+             stored_count = $4, updated_at = now() WHERE id = $1::uuid`,
+          [upload.id, counts.sampleCount, counts.matchedCount, counts.storedCount],
+        );
+        return { status: "completed" as const, ...counts };
+      },
+      { timeout: 10 * 60_000 },
+    );
+  } catch (error) {
+    await markFailed(db, upload, "Storing the genotypes failed; the job will be retried").catch(() => {});
+    throw error;
+  }
+}
