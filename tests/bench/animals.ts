@@ -10,32 +10,17 @@ import { writeFile, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { hashPassword, sessionCookieName } from "@reprotech/auth";
-import { createCacheRuntime } from "@reprotech/cache";
-import { loadConfig, silentLogger } from "@reprotech/core";
-import { createPool, createPrisma, runSeed } from "@reprotech/db";
-import { buildApp } from "@reprotech/server";
+import { hashPassword } from "@reprotech/auth";
+import { runSeed } from "@reprotech/db";
 import type autocannon from "autocannon";
 import pg from "pg";
-import pino from "pino";
 import { createTestDatabase } from "../support/database";
-import { redisUrl } from "../support/env";
+import { measure, ratioLine, signInCookie, startBenchApp } from "./support";
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 400);
 const duration = Number(process.env.BENCH_DURATION ?? 30);
 const run = promisify(execFile);
-const AUTOCANNON = path.join(import.meta.dirname, "../node_modules/.bin/autocannon");
 const TSX = path.join(import.meta.dirname, "../node_modules/.bin/tsx");
-
-async function load(target: { url: string; headers: Record<string, string> }, seconds: number) {
-  const headerArgs = Object.entries(target.headers).flatMap(([k, v]) => ["-H", `${k}=${v}`]);
-  const { stdout } = await run(
-    AUTOCANNON,
-    ["-j", "-c", String(connections), "-d", String(seconds), ...headerArgs, target.url],
-    { maxBuffer: 64 * 1024 * 1024 },
-  );
-  return JSON.parse(stdout) as autocannon.Result;
-}
 
 const database = await createTestDatabase();
 const owner = new pg.Pool({ connectionString: database.ownerUrl, max: 10 });
@@ -55,23 +40,10 @@ await owner.query(
   [randomUUID(), customerId, await hashPassword(password)],
 );
 
-const config = loadConfig({
-  NODE_ENV: "test",
-  DATABASE_URL: database.appUrl,
-  DATABASE_OWNER_URL: database.ownerUrl,
-  REDIS_URL: redisUrl,
-  REDIS_KEY_PREFIX: `bench:${randomUUID()}:`,
-});
-const pool = createPool(config.DATABASE_URL!, config);
-pool.on("error", () => {});
+const server = await startBenchApp(database);
+const { app, config } = server;
 const raw = new pg.Pool({ connectionString: database.ownerUrl, max: config.DATABASE_POOL_MAX });
 raw.on("error", () => {});
-const db = createPrisma(pool);
-const runtime = createCacheRuntime(config, "bench");
-const app = await buildApp({
-  deps: { config, pool, db, runtime, log: silentLogger, version: "bench", startedAt: new Date() },
-  logger: pino({ level: "silent" }),
-});
 // The list query's SQL (filters, keyset page, total) with no session, permission, tenancy or cache.
 app.get("/bench/raw-animals", async (request) => {
   const q = request.query as { customerId: string; birthDate: string; id: string };
@@ -94,15 +66,7 @@ const url = await app.listen({ host: "127.0.0.1", port: 0 });
 
 const tmp = await mkdtemp(path.join(os.tmpdir(), "bench-animals-"));
 try {
-  const signIn = await fetch(`${url}/trpc/auth.signIn`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: url },
-    body: JSON.stringify({ json: { email: "bench@farm.test", password } }),
-  });
-  const cookie = signIn.headers
-    .getSetCookie()
-    .find((c) => c.startsWith(sessionCookieName(false)))!
-    .split(";")[0]!;
+  const cookie = await signInCookie(url, "bench@farm.test", password);
   const listInput = { customerId, bornFrom: "2000-01-01", sort: "birthDate", order: "desc", limit: 50 };
   const first = await fetch(
     `${url}/trpc/animals.list?input=${encodeURIComponent(JSON.stringify({ json: listInput }))}`,
@@ -126,13 +90,7 @@ try {
       headers: {} as Record<string, string>,
     },
   };
-  for (const t of Object.values(targets)) {
-    const check = await fetch(t.url, { headers: t.headers });
-    if (!check.ok) throw new Error(`${t.url} answered ${check.status}: ${await check.text()}`);
-    await load(t, 2);
-  }
-  const results: Record<string, autocannon.Result> = {};
-  for (const [name, t] of Object.entries(targets)) results[name] = await load(t, duration);
+  const results = await measure(targets, connections, duration);
   const [trpc, bare] = Object.values(results) as [autocannon.Result, autocannon.Result];
 
   // The import: a 10,000-row CSV, parents in the file (dams) and in the catalogue (sires).
@@ -182,9 +140,7 @@ try {
   );
   console.log(`${"route".padEnd(34)}   req/s  p50 ms  p90 ms p97.5ms  p99 ms  errors non-2xx`);
   for (const [name, r] of Object.entries(results)) console.log(`${name.padEnd(34)} ${fmt(r)}`);
-  console.log(
-    `\ntRPC / bare: throughput ${(trpc.requests.average / bare.requests.average).toFixed(2)}×, p50 ${(trpc.latency.p50 / Math.max(bare.latency.p50, 0.001)).toFixed(2)}×, p99 ${(trpc.latency.p99 / Math.max(bare.latency.p99, 0.001)).toFixed(2)}× (autocannon reports no p95: it lies between p90 and p97.5)`,
-  );
+  console.log(`\n${ratioLine("tRPC / bare", trpc, bare)} (autocannon reports no p95: it lies between p90 and p97.5)`);
   console.log(`\nimport of a 10,000-row CSV (${(lines.join("\n").length / 1e6).toFixed(2)} MB), child process each:`);
   for (const [name, r] of [
     ["dry run", dry],
@@ -196,10 +152,7 @@ try {
     );
 } finally {
   await rm(tmp, { recursive: true, force: true });
-  await app.close();
-  await runtime.close(1000);
-  await db.$disconnect();
-  await pool.end();
+  await server.close();
   await raw.end();
   await owner.end();
   await database.drop();

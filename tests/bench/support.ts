@@ -1,0 +1,93 @@
+// What the HTTP benchmarks share: a load generator in its own process, an in-process server on a
+// fresh database with real Redis, a signed-in session cookie, and the ratio line.
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { promisify } from "node:util";
+import { sessionCookieName } from "@reprotech/auth";
+import { createCacheRuntime } from "@reprotech/cache";
+import { loadConfig, silentLogger } from "@reprotech/core";
+import { createPool, createPrisma } from "@reprotech/db";
+import { buildApp } from "@reprotech/server";
+import type autocannon from "autocannon";
+import pino from "pino";
+import type { TestDatabase } from "../support/database";
+import { redisUrl } from "../support/env";
+
+const run = promisify(execFile);
+const AUTOCANNON = path.join(import.meta.dirname, "../node_modules/.bin/autocannon");
+
+export interface Target {
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** The load generator runs in its own process (the autocannon CLI), so it does not share the server's event loop. */
+export async function load(target: Target, connections: number, seconds: number): Promise<autocannon.Result> {
+  const headerArgs = Object.entries(target.headers).flatMap(([k, v]) => ["-H", `${k}=${v}`]);
+  const { stdout } = await run(
+    AUTOCANNON,
+    ["-j", "-c", String(connections), "-d", String(seconds), ...headerArgs, target.url],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout) as autocannon.Result;
+}
+
+/** Checks each target answers 2xx, warms it up for 2 s, then loads each for `seconds`, one after the other. */
+export async function measure(targets: Record<string, Target>, connections: number, seconds: number) {
+  for (const t of Object.values(targets)) {
+    const check = await fetch(t.url, { headers: t.headers });
+    if (!check.ok) throw new Error(`${t.url} answered ${check.status}: ${await check.text()}`);
+    await load(t, connections, 2);
+  }
+  const results: Record<string, autocannon.Result> = {};
+  for (const [name, t] of Object.entries(targets)) results[name] = await load(t, connections, seconds);
+  return results;
+}
+
+export function ratioLine(label: string, a: autocannon.Result, b: autocannon.Result): string {
+  const r = (x: number, y: number) => (x / Math.max(y, 0.001)).toFixed(2);
+  return `${label}: throughput ${r(a.requests.average, b.requests.average)}×, p50 ${r(a.latency.p50, b.latency.p50)}×, p99 ${r(a.latency.p99, b.latency.p99)}×`;
+}
+
+/** The server's Fastify app in-process on `database` (as the app role) and real Redis; extra routes may be added before listen(). */
+export async function startBenchApp(database: TestDatabase) {
+  const config = loadConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: database.appUrl,
+    DATABASE_OWNER_URL: database.ownerUrl,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: `bench:${randomUUID()}:`,
+  });
+  const pool = createPool(config.DATABASE_URL!, config);
+  // Dropping the database at the end terminates idle connections; that is expected here.
+  pool.on("error", () => {});
+  const db = createPrisma(pool);
+  const runtime = createCacheRuntime(config, "bench");
+  const app = await buildApp({
+    deps: { config, pool, db, runtime, log: silentLogger, version: "bench", startedAt: new Date() },
+    logger: pino({ level: "silent" }),
+  });
+  return {
+    app,
+    config,
+    async close() {
+      await app.close();
+      await runtime.close(1000);
+      await db.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+/** Signs in through the real procedure and returns the `name=value` session cookie. */
+export async function signInCookie(url: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/trpc/auth.signIn`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify({ json: { email, password } }),
+  });
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith(sessionCookieName(false)));
+  if (!cookie) throw new Error(`sign-in of ${email} failed: ${response.status} ${await response.text()}`);
+  return cookie.split(";")[0]!;
+}
