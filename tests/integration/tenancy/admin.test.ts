@@ -55,9 +55,10 @@ describe("user administration", () => {
       code: "FORBIDDEN",
     });
     // Leave exactly one active super admin, then try to disable them through another super admin's hands.
-    await world.owner.query(`UPDATE users SET status = 'disabled' WHERE role = 'super_admin' AND id <> $1`, [
-      world.usersA.super_admin.id,
-    ]);
+    const { rows: others } = await world.owner.query<{ id: string }>(
+      `UPDATE users SET status = 'disabled' WHERE role = 'super_admin' AND status = 'active' AND id <> $1 RETURNING id`,
+      [world.usersA.super_admin.id],
+    );
     const promoted = await world.owner.query(`UPDATE users SET role = 'super_admin' WHERE id = $1 RETURNING id`, [
       world.usersB.admin.id,
     ]);
