@@ -34,7 +34,7 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
   queues.process(
     genotypeIngestQueue,
     async (payload) => {
-      const outcome = await ingestUpload(deps.db, blobs, payload);
+      const outcome = await ingestUpload(deps.db, blobs, payload, { cache });
       deps.log.info({ ...payload, ...outcome }, "genotype upload ingested");
     },
     { concurrency: deps.concurrency },

@@ -51,7 +51,7 @@ describe("animals.list", () => {
     expect((await api.animals.list({ customerId: A, search: "%" })).total).toBe(0);
   });
 
-  it("filters by breed, sex, status, birth-date range; hasGenotype matches nothing until genotypes exist", async () => {
+  it("filters by breed, sex, status, birth-date range; hasGenotype matches nothing while no animal has a genotype", async () => {
     expect((await api.animals.list({ customerId: A, breed: "JE" })).total).toBe(4);
     expect((await api.animals.list({ customerId: A, sex: "male" })).total).toBe(6);
     expect((await api.animals.list({ customerId: A, bornFrom: "2012-01-01", bornTo: "2014-12-31" })).total).toBe(3);

@@ -1,10 +1,11 @@
-// THE one place that decides whether an animal "has a genotype" (the list filter hasGenotype).
-// There is no genotype table yet, so today no animal has one: hasGenotype=true matches nothing and
-// hasGenotype=false matches every animal. When the genotyping pipeline lands, replace the body with
-//   `EXISTS (SELECT 1 FROM genotypes g WHERE g.animal_id = ${alias}.id)`
-// and every list, count and cache key built on it follows.
+// THE one place that decides whether an animal "has a genotype" (the list filter hasGenotype): it
+// has one when a CURRENT genotype row exists for it (any panel). Genotypes replaced by a newer
+// upload on the same panel (is_current = false) don't count on their own. Every list, count and
+// cache key built on the filter follows this predicate; the genotype-ingest job invalidates the
+// customer's animals cache after it commits new genotypes (see genotypes/ingest.ts).
 
-/** SQL predicate over the animals row `alias`: true when the animal has a stored genotype. */
-export function hasGenotypeSql(_alias: string): string {
-  return "FALSE";
+/** SQL predicate over the animals row `alias`: true when the animal has a current stored genotype. */
+export function hasGenotypeSql(alias: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/i.test(alias)) throw new Error(`invalid SQL alias ${alias}`);
+  return `EXISTS (SELECT 1 FROM genotypes g WHERE g.animal_id = ${alias}.id AND g.is_current)`;
 }

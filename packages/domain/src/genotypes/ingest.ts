@@ -17,6 +17,8 @@ import {
   type PackedMatrix,
   type SnpPanel,
 } from "@reprotech/genomics";
+import type { Cache } from "@reprotech/cache";
+import { invalidateAnimals } from "../animals/cache";
 import { query } from "../animals/sql";
 import type { BlobStore } from "./blob-store";
 import { decodeMarkerMap } from "./panel-codec";
@@ -158,6 +160,7 @@ export async function ingestUpload(
   db: PrismaClient,
   store: BlobStore,
   payload: { uploadId: string; customerId: string },
+  opts: { cache?: Cache } = {},
 ): Promise<IngestOutcome> {
   const scope = { customerIds: [payload.customerId], userId: null };
   const upload = await withTenant(db, scope, async (tx) => {
@@ -197,8 +200,9 @@ export async function ingestUpload(
     throw error;
   }
 
+  let outcome: IngestOutcome;
   try {
-    return await withTenant(
+    outcome = await withTenant(
       db,
       scope,
       async (tx) => {
@@ -257,4 +261,7 @@ export async function ingestUpload(
     await markFailed(db, upload, "Storing the genotypes failed; the job will be retried").catch(() => {});
     throw error;
   }
+  // After COMMIT: animal lists filter on hasGenotype (animals/genotyped.ts), so new genotypes change them.
+  if (opts.cache && outcome.storedCount > 0) await invalidateAnimals(opts.cache, upload.customerId);
+  return outcome;
 }
