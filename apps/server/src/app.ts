@@ -16,6 +16,7 @@ import Fastify, {
 } from "fastify";
 import { fastifyTRPCOpenApiPlugin } from "trpc-to-openapi";
 import { registerAnimalTransfer } from "./animal-transfer";
+import { registerGenotypeUpload } from "./genotype-upload";
 import { installDrain } from "./drain";
 
 export interface AppOptions {
@@ -138,6 +139,7 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
     deps.config.ANIMAL_IMPORT_MAX_MB,
     deps.config.GENOTYPE_UPLOAD_MAX_MB,
   );
+  await registerGenotypeUpload(app, (req, res) => createContext(contextInput(req, res, production)), deps.config);
   const openapi = openApiDocument(deps.version, "/api/v1");
   app.get("/api/v1/openapi.json", async () => openapi);
   await app.register(
