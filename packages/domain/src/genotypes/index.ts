@@ -4,3 +4,5 @@ export * from "./schemas";
 export * from "./service";
 export * from "./sniff";
 export * from "./ingest";
+export * from "./parentage";
+export * from "./progress";

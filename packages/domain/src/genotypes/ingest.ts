@@ -3,6 +3,8 @@
 // sample QC (call rate, heterozygosity), and stores one packed genotype per matched, passing sample.
 // Idempotent: a re-run (retry, or a job re-added) rewrites the same rows — genotypes are upserted
 // on (upload_id, animal_id), the per-sample results replaced — and a completed upload is left alone.
+// Every write of one upload happens in ONE transaction, so a worker killed mid-ingest leaves nothing
+// partial behind and the retry starts clean. Stored samples get a parentage check (parentage.ts).
 // A file the library cannot read marks the upload failed with the reader's message; other errors
 // mark it failed too and are rethrown so the queue retries.
 import { AppError } from "@reprotech/core";
@@ -21,6 +23,7 @@ import type { Cache } from "@reprotech/cache";
 import { invalidateAnimals } from "../animals/cache";
 import { query } from "../animals/sql";
 import type { BlobStore } from "./blob-store";
+import { checkParentage } from "./parentage";
 import { decodeMarkerMap } from "./panel-codec";
 import type { GenotypeFileFormat } from "./sniff";
 
@@ -242,6 +245,20 @@ export async function ingestUpload(
             [upload.customerId, r.animalId, upload.panelId, upload.id, r.row, r.callRate, r.heterozygosity, r.qcStatus],
           );
         }
+        // Parentage of the stored samples (results on their rows, never errors); see parentage.ts.
+        const parentage = await checkParentage(tx, {
+          customerId: upload.customerId,
+          panelId: upload.panelId,
+          nSnps: parsed.genotypes.nSnps,
+          animalIds: results.flatMap((r) => (r.outcome === "stored" && r.animalId ? [r.animalId] : [])),
+        });
+        for (const [animalId, p] of parentage)
+          await query(
+            tx,
+            `UPDATE genotype_sample_results SET sire_status = $3, dam_status = $4, parentage = $5::jsonb
+             WHERE upload_id = $1::uuid AND animal_id = $2::uuid AND outcome = 'stored'`,
+            [upload.id, animalId, p.sire?.status ?? null, p.dam?.status ?? null, JSON.stringify(p)],
+          );
         const counts = {
           sampleCount: results.length,
           matchedCount: results.filter((r) => r.animalId !== null).length,
