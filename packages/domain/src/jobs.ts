@@ -5,7 +5,7 @@ import type { Logger } from "@reprotech/core";
 import type { PrismaClient } from "@reprotech/db";
 import { AUDIT_MAINTENANCE_EVERY_MS, maintainAuditPartitions } from "./audit/maintenance";
 import { blobStoreFromConfig } from "./genotypes/blob-store";
-import { ingestUpload } from "./genotypes/ingest";
+import { ingestWithProgress } from "./genotypes/progress";
 import { HEARTBEAT_EVERY_MS, recordHeartbeat } from "./system/heartbeat";
 
 export interface JobDeps {
@@ -34,7 +34,8 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
   queues.process(
     genotypeIngestQueue,
     async (payload) => {
-      const outcome = await ingestUpload(deps.db, blobs, payload, { cache });
+      // Progress (bytes read, phase, final per-sample state) on the upload's tenant channel.
+      const outcome = await ingestWithProgress(deps.db, blobs, payload, { cache, pubsub: deps.runtime.pubsub });
       deps.log.info({ ...payload, ...outcome }, "genotype upload ingested");
     },
     { concurrency: deps.concurrency },

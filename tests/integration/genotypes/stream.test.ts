@@ -25,7 +25,7 @@ let cookieA: string;
 let cookieB: string;
 
 /** A session cookie for `email`, through the real sign-in path. */
-export async function sessionCookie(w: World, email: string): Promise<string> {
+async function sessionCookie(w: World, email: string): Promise<string> {
   const make = createContextFactory(w.deps);
   const ctx = await make({
     requestId: randomUUID(),

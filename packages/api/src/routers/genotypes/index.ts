@@ -7,10 +7,12 @@
 //   or the same idempotency key for a customer answer with the earlier upload. Size is capped
 //   before the body is read (GENOTYPE_UPLOAD_MAX_MB, apps/server/src/animal-transfer.ts).
 // - genotypes.uploads.list / genotypes.uploads.get (genotypes.read): what the caller's scope sees.
+// - genotypes.uploads.progress (genotypes.read): SSE subscription to an upload's processing (progress.ts).
 import { genotypeIngestQueue } from "@reprotech/cache";
 import { bulls, genotypes } from "@reprotech/domain";
 import { z } from "zod";
 import { router, tenantProcedure } from "../../trpc";
+import { uploadProgress } from "./progress";
 
 /** FormData → one value per named field (a field given twice is refused rather than guessed). */
 function formFields(keys: readonly string[], what: string) {
@@ -87,6 +89,8 @@ const uploadsRouter = router({
     .input(z.object({ uploadId: z.uuid() }))
     .output(genotypes.genotypeUploadSchema)
     .query(({ ctx, input }) => genotypes.getUpload(ctx.db, input.uploadId)),
+
+  progress: uploadProgress,
 });
 
 export const genotypesRouter = router({
