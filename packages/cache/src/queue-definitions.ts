@@ -10,8 +10,13 @@ export const auditMaintenanceQueue = defineQueue<{ retentionMonths: number }>("a
   backoffMs: 60_000,
 });
 
-/** Parse a stored genotype upload, match its samples to animals, QC and store packed genotypes. jobId = upload id. */
+/**
+ * Parse a stored genotype upload, match its samples to animals, QC and store packed genotypes. jobId = upload id.
+ * A 15 s lock: a worker killed mid-ingest has its job picked up again within about 30 s (the ingest writes in
+ * one transaction, so the retry starts clean).
+ */
 export const genotypeIngestQueue = defineQueue<{ uploadId: string; customerId: string }>("genotype-ingest", {
   attempts: 3,
   backoffMs: 30_000,
+  lockMs: 15_000,
 });

@@ -8,15 +8,25 @@ export interface QueueDefinition<P> {
   readonly name: string;
   readonly attempts: number;
   readonly backoffMs: number;
+  /**
+   * BullMQ lock of an active job (renewed while it runs); when a worker dies, its job is retried once
+   * the lock has expired and the stalled-job check (same interval) runs. Default BullMQ's 30 s.
+   */
+  readonly lockMs?: number;
   /** Only for typing: definitions carry their payload type. */
   readonly payload?: P;
 }
 
 export function defineQueue<P>(
   name: string,
-  options: { attempts?: number; backoffMs?: number } = {},
+  options: { attempts?: number; backoffMs?: number; lockMs?: number } = {},
 ): QueueDefinition<P> {
-  return { name, attempts: options.attempts ?? 3, backoffMs: options.backoffMs ?? 1_000 };
+  return {
+    name,
+    attempts: options.attempts ?? 3,
+    backoffMs: options.backoffMs ?? 1_000,
+    ...(options.lockMs ? { lockMs: options.lockMs } : {}),
+  };
 }
 
 export interface JobContext {
@@ -109,6 +119,7 @@ export class BullQueues implements Queues {
         connection: createWorkerRedis(this.url, `${this.name}:worker:${def.name}`) as ConnectionOptions,
         prefix: this.prefix,
         concurrency: options.concurrency,
+        ...(def.lockMs ? { lockDuration: def.lockMs, stalledInterval: def.lockMs } : {}),
       },
     );
     this.workers.push(worker);

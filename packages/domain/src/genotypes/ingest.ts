@@ -208,7 +208,15 @@ export async function ingestUpload(
     outcome = await withTenant(
       db,
       scope,
-      async (tx) => {
+      async (tx): Promise<IngestOutcome> => {
+        // Serialises two runs of one upload (a job the queue thought stalled while it still ran):
+        // the second waits here and finds the upload completed.
+        const [locked] = await query<{ status: string }>(
+          tx,
+          `SELECT status::text AS status FROM genotype_uploads WHERE id = $1::uuid FOR UPDATE`,
+          [upload.id],
+        );
+        if (locked?.status === "completed") return { status: "skipped", ...none };
         const match = await matchAnimals(tx, upload.customerId, parsed.sampleIds);
         const results = evaluate(parsed, match);
         await query(tx, `DELETE FROM genotype_sample_results WHERE upload_id = $1::uuid`, [upload.id]);
@@ -270,7 +278,7 @@ export async function ingestUpload(
              stored_count = $4, updated_at = now() WHERE id = $1::uuid`,
           [upload.id, counts.sampleCount, counts.matchedCount, counts.storedCount],
         );
-        return { status: "completed" as const, ...counts };
+        return { status: "completed", ...counts };
       },
       { timeout: 10 * 60_000 },
     );
