@@ -1,2 +1,10 @@
 export { createReprotechClient, type ReprotechClient, type ReprotechClientOptions } from "./client";
 export type { AppRouter, RouterInputs, RouterOutputs } from "@reprotech/api";
+export {
+  followUploadProgress,
+  GenotypeUploadError,
+  uploadGenotypeFile,
+  type GenotypeUploadOptions,
+  type GenotypeUploadResult,
+  type UploadProgressEvent,
+} from "./upload";
