@@ -201,6 +201,19 @@ describe("POST /api/v1/genotypes/uploads", () => {
         `multipart/form-data; boundary=${boundary}`,
       );
       expect(multi.status).toBe(413);
+      // A declared Content-Length over the limit is refused before the body is read.
+      const declared = await small.app.inject({
+        method: "POST",
+        url: `/api/v1/genotypes/uploads?${q}`,
+        headers: {
+          cookie: cookieA,
+          origin: "http://localhost",
+          host: "localhost",
+          "content-type": "application/octet-stream",
+        },
+        payload: Buffer.alloc(3 * 1024 * 1024, 0x41),
+      });
+      expect(declared.statusCode).toBe(413);
       expect(await rowsOf(world.customerA)).toBe(before.rows);
       expect(await blobFiles()).toEqual(before.blobs);
     } finally {
