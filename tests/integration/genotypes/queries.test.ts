@@ -1,5 +1,6 @@
-// Genotype reads on animals: the animals list filter hasGenotype (animals/genotyped.ts) follows the
-// current genotypes the ingest stores, and the cached list is invalidated after the ingest commits.
+// Genotype reads: the animals list filter hasGenotype (animals/genotyped.ts) follows the current
+// genotypes the ingest stores (the cached list is invalidated after the ingest commits);
+// genotypes.forAnimal (current + history, cached, fresh after a new ingest); genotypes.uploads.samples.
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -18,6 +19,7 @@ let tech: Api;
 let panelId: string;
 let store: genotypes.BlobStore;
 const animals: { id: string; officialId: string }[] = [];
+const uploadIds: string[] = [];
 
 const SNPS = ["snp1", "snp2", "snp3", "snp4", "snp5", "snp6", "snp7", "snp8"];
 const CALLS = ["AA", "AB", "BB", "AB", "AA", "BB", "AB", "AA"];
@@ -33,6 +35,7 @@ async function ingest(sampleIds: string[]) {
   fd.set("file", new File([finalReport(sampleIds)], "report.txt"));
   fd.set("panelId", panelId);
   const { upload } = await tech.genotypes.upload(fd);
+  uploadIds.push(upload.id);
   return genotypes.ingestUpload(
     world.deps.db,
     store,
@@ -87,5 +90,56 @@ describe("animals.list hasGenotype", () => {
     await world.owner.query(`UPDATE genotypes SET is_current = false WHERE animal_id = $1`, [a2.id]);
     await world.deps.runtime.cache.invalidate(keys.tenant(world.customerA, "animals"));
     expect(await ids(true)).toEqual([a1.id]);
+  });
+});
+
+describe("genotypes.forAnimal and genotypes.uploads.samples", () => {
+  it("summarises the current genotype and the history, and a new ingest shows through the cache", async () => {
+    const [a1, , a3] = animals as [(typeof animals)[0], (typeof animals)[0], (typeof animals)[0]];
+    const before = await tech.genotypes.forAnimal({ animalId: a1.id });
+    expect(before.customerId).toBe(world.customerA);
+    expect(before.current).toHaveLength(1);
+    expect(before.current[0]).toMatchObject({
+      panelId,
+      uploadId: uploadIds[1],
+      callRate: 1,
+      qcStatus: "pass",
+      isCurrent: true,
+      sireStatus: null,
+      damStatus: null,
+    });
+    expect(before.history.map((h) => h.uploadId)).toEqual([uploadIds[0]]);
+
+    const none = await tech.genotypes.forAnimal({ animalId: a3.id, customerId: world.customerA });
+    expect(none).toMatchObject({ current: [], history: [] });
+    // Cached; the ingest's invalidation after commit makes the new genotype visible.
+    expect((await ingest([a3.officialId])).storedCount).toBe(1);
+    const after = await tech.genotypes.forAnimal({ animalId: a3.id });
+    expect(after.current.map((c) => c.uploadId)).toEqual([uploadIds[2]]);
+
+    await expect(tech.genotypes.forAnimal({ animalId: randomUUID() })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("lists an upload's per-sample results", async () => {
+    const fd = new FormData();
+    fd.set("customerId", world.customerA);
+    fd.set("file", new File([finalReport([animals[0]!.officialId, "NOBODY"])], "r2.txt"));
+    fd.set("panelId", panelId);
+    const { upload } = await tech.genotypes.upload(fd);
+    await genotypes.ingestUpload(world.deps.db, store, { uploadId: upload.id, customerId: world.customerA });
+    const samples = await tech.genotypes.uploads.samples({ customerId: world.customerA, uploadId: upload.id });
+    expect(samples).toEqual([
+      expect.objectContaining({
+        sampleId: animals[0]!.officialId,
+        animalId: animals[0]!.id,
+        officialId: animals[0]!.officialId,
+        outcome: "stored",
+        callRate: 1,
+      }),
+      expect.objectContaining({ sampleId: "NOBODY", animalId: null, outcome: "unmatched", parentage: null }),
+    ]);
+    await expect(
+      tech.genotypes.uploads.samples({ customerId: world.customerB, uploadId: upload.id }),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/NOT_FOUND|FORBIDDEN/) });
   });
 });

@@ -13,6 +13,8 @@ let tokenB: string;
 /** A's animals: a dam and her calf (so pedigree and descendants have something to leak). */
 let damA: string;
 let calfA: string;
+/** A's genotype upload (with a per-sample result) and the dam's genotype from it. */
+let uploadA: string;
 
 /** "Hidden" means the call fails without revealing the object: NOT_FOUND, or FORBIDDEN for a role that may not ask at all. */
 async function expectHidden(call: Promise<unknown>, what: string) {
@@ -26,7 +28,10 @@ async function expectHidden(call: Promise<unknown>, what: string) {
 type Api = Awaited<ReturnType<typeof callerFor>>["caller"];
 
 /** Every tenant-scoped procedure pointed at A's objects; lists must not contain them. */
-async function probe(api: Pick<Api, "customers" | "users" | "apiTokens" | "audit" | "animals">, label: string) {
+async function probe(
+  api: Pick<Api, "customers" | "users" | "apiTokens" | "audit" | "animals" | "genotypes">,
+  label: string,
+) {
   const A = world.customerA;
   const userA = world.usersA.customer_user.id;
   await expectHidden(api.customers.get({ customerId: A }), `${label} customers.get`);
@@ -69,6 +74,22 @@ async function probe(api: Pick<Api, "customers" | "users" | "apiTokens" | "audit
       `${label} animals.setStatus(B, A's id)`,
     );
   }
+  for (const customerId of [undefined, A, B])
+    await expectHidden(
+      api.genotypes.forAnimal({ animalId: damA, customerId }),
+      `${label} genotypes.forAnimal(${customerId ?? ""})`,
+    );
+  await expectHidden(api.genotypes.uploads.get({ uploadId: uploadA }), `${label} genotypes.uploads.get`);
+  for (const customerId of [A, B])
+    await expectHidden(
+      api.genotypes.uploads.samples({ customerId, uploadId: uploadA }),
+      `${label} genotypes.uploads.samples(${customerId === A ? "A" : "B, A's id"})`,
+    );
+  const uploads = await api.genotypes.uploads.list({}).catch(() => [] as { customerId: string }[]);
+  expect(
+    uploads.filter((u) => u.customerId === A),
+    `${label} genotypes.uploads.list`,
+  ).toEqual([]);
   await expectHidden(api.animals.list({ customerId: A }), `${label} animals.list(A)`);
   await expectHidden(
     api.animals.create({
@@ -152,6 +173,29 @@ beforeAll(async () => {
       damId: damA,
     })
   ).id;
+  // A genotype upload with a per-sample result, and the dam's genotype from it.
+  const panel = await world.owner.query(
+    `INSERT INTO snp_panels (id, name, version, marker_count, marker_map, source_sha256, source_format)
+     VALUES (gen_random_uuid(), $1, '1', 4, '\\x00', repeat('0', 64), 'map') RETURNING id`,
+    [`Cross-tenant chip ${world.customerA}`],
+  );
+  uploadA = (
+    await world.owner.query(
+      `INSERT INTO genotype_uploads (id, customer_id, original_file_name, byte_size, sha256, blob_key, format, panel_id, status, updated_at)
+       VALUES (gen_random_uuid(), $1, 'a.txt', 1, repeat('a', 64), 'none', 'final_report', $2, 'completed', now()) RETURNING id`,
+      [world.customerA, panel.rows[0].id],
+    )
+  ).rows[0].id;
+  await world.owner.query(
+    `INSERT INTO genotypes (id, customer_id, animal_id, panel_id, upload_id, packed, call_rate, heterozygosity, qc_status)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, '\\x00', 1, 0.3, 'pass')`,
+    [world.customerA, damA, panel.rows[0].id, uploadA],
+  );
+  await world.owner.query(
+    `INSERT INTO genotype_sample_results (id, customer_id, upload_id, sample_id, animal_id, outcome)
+     VALUES (gen_random_uuid(), $1, $2, 'HO840000000000101', $3, 'stored')`,
+    [world.customerA, uploadA, damA],
+  );
   // Something in A's audit trail worth stealing.
   await adminA.caller.users.update({ userId: world.usersA.customer_user.id, displayName: "A's user, renamed" });
   const adminB = await callerFor(world, world.usersB.customer_admin.email);
@@ -167,6 +211,7 @@ beforeAll(async () => {
         "audit.read",
         "animals.read",
         "animals.write",
+        "genotypes.read",
       ],
     })
   ).token;

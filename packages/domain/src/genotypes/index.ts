@@ -6,3 +6,4 @@ export * from "./sniff";
 export * from "./ingest";
 export * from "./parentage";
 export * from "./progress";
+export * from "./queries";

@@ -13,6 +13,7 @@ import { bulls, genotypes } from "@reprotech/domain";
 import { z } from "zod";
 import { router, tenantProcedure } from "../../trpc";
 import { uploadProgress } from "./progress";
+import { forAnimal, uploadSamples } from "./queries";
 
 /** FormData → one value per named field (a field given twice is refused rather than guessed). */
 function formFields(keys: readonly string[], what: string) {
@@ -91,11 +92,13 @@ const uploadsRouter = router({
     .query(({ ctx, input }) => genotypes.getUpload(ctx.db, input.uploadId)),
 
   progress: uploadProgress,
+  samples: uploadSamples,
 });
 
 export const genotypesRouter = router({
   panels: panelsRouter,
   uploads: uploadsRouter,
+  forAnimal,
 
   upload: tenantProcedure("genotypes.upload")
     .input(uploadFormInput)
