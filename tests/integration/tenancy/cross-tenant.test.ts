@@ -85,6 +85,16 @@ async function probe(
       api.genotypes.uploads.samples({ customerId, uploadId: uploadA }),
       `${label} genotypes.uploads.samples(${customerId === A ? "A" : "B, A's id"})`,
     );
+  for (const customerId of [A, B])
+    await expectHidden(
+      api.genotypes.uploads.assignSample({
+        customerId,
+        uploadId: uploadA,
+        sampleId: "HO840000000000101",
+        animalId: calfA,
+      }),
+      `${label} genotypes.uploads.assignSample(${customerId === A ? "A" : "B, A's id"})`,
+    );
   const uploads = await api.genotypes.uploads.list({}).catch(() => [] as { customerId: string }[]);
   expect(
     uploads.filter((u) => u.customerId === A),

@@ -7,3 +7,4 @@ export * from "./ingest";
 export * from "./parentage";
 export * from "./progress";
 export * from "./queries";
+export * from "./assign";

@@ -49,12 +49,18 @@ interface UploadRow {
   markerMap: Uint8Array;
 }
 
-interface Parsed {
+export interface ParsedUpload {
   sampleIds: string[];
   genotypes: PackedMatrix;
 }
+type Parsed = ParsedUpload;
 
-async function parse(format: GenotypeFileFormat, src: AsyncIterable<Uint8Array>, panel: SnpPanel): Promise<Parsed> {
+/** Reads a stored genotype file with the library on the upload's panel (also used by assign.ts). */
+export async function parseGenotypeFile(
+  format: GenotypeFileFormat,
+  src: AsyncIterable<Uint8Array>,
+  panel: SnpPanel,
+): Promise<Parsed> {
   switch (format) {
     case "final_report": {
       const data = await readFinalReport(src, { panel });
@@ -191,7 +197,7 @@ export async function ingestUpload(
   let parsed: Parsed;
   try {
     const panel = decodeMarkerMap(upload.markerMap);
-    parsed = await parse(upload.format, await store.get(upload.blobKey), panel);
+    parsed = await parseGenotypeFile(upload.format, await store.get(upload.blobKey), panel);
     if (parsed.sampleIds.length === 0) throw new GenotypeFormatError("NO_DATA", "the file holds no samples");
   } catch (error) {
     const message =

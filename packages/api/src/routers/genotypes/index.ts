@@ -14,6 +14,7 @@ import { z } from "zod";
 import { router, tenantProcedure } from "../../trpc";
 import { uploadProgress } from "./progress";
 import { forAnimal, uploadSamples } from "./queries";
+import { assignSample } from "./samples";
 
 /** FormData → one value per named field (a field given twice is refused rather than guessed). */
 function formFields(keys: readonly string[], what: string) {
@@ -93,6 +94,7 @@ const uploadsRouter = router({
 
   progress: uploadProgress,
   samples: uploadSamples,
+  assignSample,
 });
 
 export const genotypesRouter = router({
