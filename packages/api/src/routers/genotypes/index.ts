@@ -8,6 +8,8 @@
 //   before the body is read (GENOTYPE_UPLOAD_MAX_MB, apps/server/src/animal-transfer.ts).
 // - genotypes.uploads.list / genotypes.uploads.get (genotypes.read): what the caller's scope sees.
 // - genotypes.uploads.progress (genotypes.read): SSE subscription to an upload's processing (progress.ts).
+// - genotypes.forAnimal, genotypes.uploads.samples (genotypes.read; queries.ts) and
+//   genotypes.uploads.assignSample (genotypes.upload; samples.ts).
 import { genotypeIngestQueue } from "@reprotech/cache";
 import { bulls, genotypes } from "@reprotech/domain";
 import { z } from "zod";
