@@ -98,17 +98,18 @@ export interface Caller {
 }
 
 /** Signs `email` in through the real path and returns a caller that carries the session cookie. */
+/** Signs `email` in through the real sign-in path; returns the `name=value` session cookie. */
+export async function sessionCookieFor(world: World, email: string): Promise<string> {
+  const auth = (await createContextFactory(world.deps)(contextInput())).auth;
+  const result = await signIn(auth, { email, password: PASSWORD, ip: "127.0.0.1", userAgent: "vitest" });
+  if (!result.ok) throw new Error(`sign-in of ${email} failed: ${result.reason}`);
+  return `${sessionCookieName(false)}=${result.token}`;
+}
+
 export async function callerFor(world: World, email: string | null): Promise<Caller> {
-  const makeContext = createContextFactory(world.deps);
-  let cookieHeader: string | undefined;
-  if (email) {
-    const auth = (await makeContext(contextInput())).auth;
-    const result = await signIn(auth, { email, password: PASSWORD, ip: "127.0.0.1", userAgent: "vitest" });
-    if (!result.ok) throw new Error(`sign-in of ${email} failed: ${result.reason}`);
-    cookieHeader = `${sessionCookieName(false)}=${result.token}`;
-  }
+  const cookieHeader = email ? await sessionCookieFor(world, email) : undefined;
   const cookies: string[] = [];
-  const ctx = await makeContext(contextInput(cookieHeader, cookies));
+  const ctx = await createContextFactory(world.deps)(contextInput(cookieHeader, cookies));
   return { caller: appRouter.createCaller(ctx), cookies };
 }
 

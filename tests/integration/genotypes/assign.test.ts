@@ -9,6 +9,7 @@ import { genotypes } from "@reprotech/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, createWorld, type World } from "../../support/identity";
 import { newOfficialId } from "../animals/support";
+import { registerMapPanel } from "./support";
 
 type Api = Awaited<ReturnType<typeof callerFor>>["caller"];
 
@@ -54,11 +55,11 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "reprotech-assign-"));
   world = await createWorld({ DATA_DIR: dataDir, REDIS_KEY_PREFIX: `test:assign-${randomUUID().slice(0, 8)}:` });
   tech = (await callerFor(world, world.usersA.technician.email)).caller;
-  const fd = new FormData();
-  fd.set("name", `Assign chip ${randomUUID().slice(0, 8)}`);
-  fd.set("version", "1");
-  fd.set("file", new File([SNPS.map((s, i) => `1 ${s} 0 ${(i + 1) * 1000}`).join("\n") + "\n"], "chip.map"));
-  const panelId = (await tech.genotypes.panels.register(fd)).id;
+  const panelId = await registerMapPanel(
+    tech,
+    SNPS.map((s, i) => `1 ${s} 0 ${(i + 1) * 1000}`).join("\n") + "\n",
+    "Assign chip",
+  );
   for (let i = 0; i < 3; i++) animals.push(await insertAnimal(world.customerA));
   animalB = (await insertAnimal(world.customerB)).id;
   const up = new FormData();

@@ -15,6 +15,7 @@ import { startTestApp } from "../../support/app";
 import { repoRoot } from "../../support/server";
 import { callerFor, createWorld, type World } from "../../support/identity";
 import { newOfficialId } from "../animals/support";
+import { registerMapPanel } from "./support";
 
 const run = promisify(execFile);
 const cli = path.join(repoRoot, "packages/sdk/dist/cli.js");
@@ -89,11 +90,7 @@ beforeAll(async () => {
     ["[Header]", "GSGT Version,2.0.4", "[Data]", "SNP Name,Sample ID,GC Score", "snp1,X,0.9", ""].join("\n"),
   );
   const tech = (await callerFor(world, world.usersA.technician.email)).caller;
-  const fd = new FormData();
-  fd.set("name", `CLI chip ${randomUUID().slice(0, 8)}`);
-  fd.set("version", "1");
-  fd.set("file", new File([formatMap(pop.panel)], "chip.map"));
-  panelId = (await tech.genotypes.panels.register(fd)).id;
+  panelId = await registerMapPanel(tech, formatMap(pop.panel), "CLI chip");
   const admin = (await callerFor(world, world.usersA.admin.email)).caller;
   token = (
     await admin.apiTokens.create({

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { callerFor, createWorld, type World } from "../../support/identity";
 import { startWorker, type RunningServer } from "../../support/server";
 import { newOfficialId } from "../animals/support";
+import { registerMapPanel } from "./support";
 
 let world: World;
 let dataDir: string;
@@ -50,11 +51,7 @@ afterAll(async () => {
 describe("genotype ingest in the built worker", () => {
   it("survives SIGKILL mid-ingest: no partial genotypes, the retry completes once, no duplicates", async () => {
     const tech = (await callerFor(world, world.usersA.technician.email)).caller;
-    const fd = new FormData();
-    fd.set("name", `Crash chip ${randomUUID().slice(0, 8)}`);
-    fd.set("version", "1");
-    fd.set("file", new File([formatMap(pop.panel)], "chip.map"));
-    const panelId = (await tech.genotypes.panels.register(fd)).id;
+    const panelId = await registerMapPanel(tech, formatMap(pop.panel), "Crash chip");
     const officialIds = pop.animals.map(() => newOfficialId());
     await world.owner.query(
       `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, updated_at)

@@ -9,6 +9,7 @@ import { genotypes } from "@reprotech/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, createWorld, type World } from "../../support/identity";
 import { newOfficialId } from "../animals/support";
+import { registerMapPanel } from "./support";
 
 type Api = Awaited<ReturnType<typeof callerFor>>["caller"];
 
@@ -59,11 +60,11 @@ beforeAll(async () => {
   world = await createWorld({ DATA_DIR: dataDir, REDIS_KEY_PREFIX: `test:ingest-${randomUUID().slice(0, 8)}:` });
   store = genotypes.blobStoreFromConfig({ DATA_DIR: dataDir });
   tech = (await callerFor(world, world.usersA.technician.email)).caller;
-  const fd = new FormData();
-  fd.set("name", `Ingest chip ${randomUUID().slice(0, 8)}`);
-  fd.set("version", "1");
-  fd.set("file", new File([SNPS.map((s, i) => `1 ${s} 0 ${(i + 1) * 1000}`).join("\n") + "\n"], "chip.map"));
-  panelId = (await tech.genotypes.panels.register(fd)).id;
+  panelId = await registerMapPanel(
+    tech,
+    SNPS.map((s, i) => `1 ${s} 0 ${(i + 1) * 1000}`).join("\n") + "\n",
+    "Ingest chip",
+  );
   for (let i = 0; i < 3; i++) {
     const a = { id: randomUUID(), officialId: newOfficialId(), herdTag: `T${randomUUID().slice(0, 8)}` };
     await world.owner.query(

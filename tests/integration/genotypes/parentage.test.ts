@@ -11,6 +11,7 @@ import { formatMap, simulatePopulation, writeFinalReport } from "@reprotech/geno
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, createWorld, type World } from "../../support/identity";
 import { newOfficialId } from "../animals/support";
+import { registerMapPanel } from "./support";
 
 let world: World;
 let dataDir: string;
@@ -48,11 +49,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "reprotech-parentage-"));
   world = await createWorld({ DATA_DIR: dataDir, REDIS_KEY_PREFIX: `test:parentage-${randomUUID().slice(0, 8)}:` });
   const tech = (await callerFor(world, world.usersA.technician.email)).caller;
-  const fd = new FormData();
-  fd.set("name", `Parentage chip ${randomUUID().slice(0, 8)}`);
-  fd.set("version", "1");
-  fd.set("file", new File([formatMap(pop.panel)], "chip.map"));
-  const panelId = (await tech.genotypes.panels.register(fd)).id;
+  const panelId = await registerMapPanel(tech, formatMap(pop.panel), "Parentage chip");
 
   [o1, o2, o3] = gen1 as [typeof o1, typeof o1, typeof o1];
   wrongSire = gen0.find((a) => a.sex === 1 && a.id !== o2.trueSire)!;

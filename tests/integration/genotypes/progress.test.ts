@@ -6,16 +6,14 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createContextFactory } from "@reprotech/api";
-import { sessionCookieName, signIn } from "@reprotech/auth";
-import { silentLogger } from "@reprotech/core";
 import { genotypes } from "@reprotech/domain";
 import { concatBytes, formatMap, simulatePopulation, writeFinalReport } from "@reprotech/genomics";
 import { createReprotechClient } from "@reprotech/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp } from "../../support/app";
-import { callerFor, createWorld, PASSWORD, type World } from "../../support/identity";
+import { callerFor, createWorld, sessionCookieFor, type World } from "../../support/identity";
 import { newOfficialId } from "../animals/support";
+import { registerMapPanel } from "./support";
 
 let world: World;
 let dataDir: string;
@@ -27,19 +25,6 @@ let cookieA: string;
 let cookieB: string;
 const N = 40;
 const officialIds: string[] = [];
-
-async function sessionCookie(w: World, email: string): Promise<string> {
-  const make = createContextFactory(w.deps);
-  const ctx = await make({
-    requestId: randomUUID(),
-    log: silentLogger,
-    request: { ip: "127.0.0.1", userAgent: "vitest", cookieHeader: undefined, secure: false },
-    response: { setCookie: () => {} },
-  });
-  const result = await signIn(ctx.auth, { email, password: PASSWORD, ip: "127.0.0.1", userAgent: "vitest" });
-  if (!result.ok) throw new Error(`sign-in of ${email} failed: ${result.reason}`);
-  return `${sessionCookieName(false)}=${result.token}`;
-}
 
 /** The SDK, signed in with a session cookie (the SPA's credential) instead of a token. */
 function clientWith(cookie: string) {
@@ -107,13 +92,9 @@ beforeAll(async () => {
   const ids = pop.animals.map((a, i) => officialIds[i] ?? a.id);
   report = concatBytes([...writeFinalReport(pop.panel, ids, pop.genotypes)]);
   const tech = (await callerFor(world, world.usersA.technician.email)).caller;
-  const fd = new FormData();
-  fd.set("name", `Progress chip ${randomUUID().slice(0, 8)}`);
-  fd.set("version", "1");
-  fd.set("file", new File([formatMap(pop.panel)], "chip.map"));
-  panelId = (await tech.genotypes.panels.register(fd)).id;
-  cookieA = await sessionCookie(world, world.usersA.technician.email);
-  cookieB = await sessionCookie(world, world.usersB.technician.email);
+  panelId = await registerMapPanel(tech, formatMap(pop.panel), "Progress chip");
+  cookieA = await sessionCookieFor(world, world.usersA.technician.email);
+  cookieB = await sessionCookieFor(world, world.usersB.technician.email);
 });
 afterAll(async () => {
   await server?.close();

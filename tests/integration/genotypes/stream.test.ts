@@ -6,13 +6,11 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createContextFactory } from "@reprotech/api";
-import { sessionCookieName, signIn } from "@reprotech/auth";
-import { silentLogger } from "@reprotech/core";
 import { concatBytes, formatMap, simulatePopulation, writeFinalReport } from "@reprotech/genomics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp } from "../../support/app";
-import { callerFor, createWorld, PASSWORD, type World } from "../../support/identity";
+import { callerFor, createWorld, sessionCookieFor, type World } from "../../support/identity";
+import { registerMapPanel } from "./support";
 
 let world: World;
 let dataDir: string;
@@ -23,20 +21,6 @@ let panelId: string;
 let report: Uint8Array;
 let cookieA: string;
 let cookieB: string;
-
-/** A session cookie for `email`, through the real sign-in path. */
-async function sessionCookie(w: World, email: string): Promise<string> {
-  const make = createContextFactory(w.deps);
-  const ctx = await make({
-    requestId: randomUUID(),
-    log: silentLogger,
-    request: { ip: "127.0.0.1", userAgent: "vitest", cookieHeader: undefined, secure: false },
-    response: { setCookie: () => {} },
-  });
-  const result = await signIn(ctx.auth, { email, password: PASSWORD, ip: "127.0.0.1", userAgent: "vitest" });
-  if (!result.ok) throw new Error(`sign-in of ${email} failed: ${result.reason}`);
-  return `${sessionCookieName(false)}=${result.token}`;
-}
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const rowsOf = async (customerId: string) =>
@@ -84,13 +68,9 @@ beforeAll(async () => {
     ),
   ]);
   const tech = (await callerFor(world, world.usersA.technician.email)).caller;
-  const fd = new FormData();
-  fd.set("name", `Stream chip ${randomUUID().slice(0, 8)}`);
-  fd.set("version", "1");
-  fd.set("file", new File([formatMap(pop.panel)], "chip.map"));
-  panelId = (await tech.genotypes.panels.register(fd)).id;
-  cookieA = await sessionCookie(world, world.usersA.technician.email);
-  cookieB = await sessionCookie(world, world.usersB.technician.email);
+  panelId = await registerMapPanel(tech, formatMap(pop.panel), "Stream chip");
+  cookieA = await sessionCookieFor(world, world.usersA.technician.email);
+  cookieB = await sessionCookieFor(world, world.usersB.technician.email);
 });
 afterAll(async () => {
   await server?.close();

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp } from "../../support/app";
 import { callerFor, createWorld, type World } from "../../support/identity";
 import { expectFailure } from "../animals/support";
+import { registerMapPanel } from "./support";
 
 type Api = Awaited<ReturnType<typeof callerFor>>["caller"];
 
@@ -72,11 +73,7 @@ beforeAll(async () => {
   techB = (await callerFor(world, world.usersB.technician.email)).caller;
   adminApi = (await callerFor(world, world.usersA.admin.email)).caller;
   userA = (await callerFor(world, world.usersA.customer_user.email)).caller;
-  const fd = new FormData();
-  fd.set("name", `Test chip ${randomUUID().slice(0, 8)}`);
-  fd.set("version", "1.0");
-  fd.set("file", new File([MAP], "chip.map"));
-  panelId = (await techA.genotypes.panels.register(fd)).id;
+  panelId = await registerMapPanel(techA, MAP, "Test chip", "1.0");
 });
 afterAll(async () => {
   await world?.close();
