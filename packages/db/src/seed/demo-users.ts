@@ -1,20 +1,11 @@
 // One demo user per role, so a first run can be explored from every seat. The passwords derive from
 // the seed (so tests and the start-up log agree) and are printed outside production only.
 import { Faker, en } from "@faker-js/faker";
+import { ROLES, type Role } from "@reprotech/core";
 import type { Seeder } from "./types";
 
-export const DEMO_ROLES = [
-  "super_admin",
-  "admin",
-  "veterinarian",
-  "technician",
-  "researcher",
-  "customer_admin",
-  "customer_user",
-] as const;
-
 export interface DemoCredential {
-  role: (typeof DEMO_ROLES)[number];
+  role: Role;
   email: string;
   password: string;
   displayName: string;
@@ -23,7 +14,7 @@ export interface DemoCredential {
 export function demoCredentials(seed: number): DemoCredential[] {
   const faker = new Faker({ locale: [en] });
   faker.seed([seed, 7]);
-  return DEMO_ROLES.map((role) => ({
+  return ROLES.map((role) => ({
     role,
     email: `${role.replace("_", ".")}@demo.reprotech.test`,
     password: `${faker.word.adjective({ length: { min: 4, max: 8 } })}-${faker.word.noun({ length: { min: 4, max: 8 } })}-${faker.number.int({ min: 1000, max: 9999 })}`,
