@@ -1,5 +1,5 @@
 // Entry point: validate configuration, connect (real services or embedded), serve, shut down cleanly.
-import { ConfigError, loadConfig, runtimeMode } from "@reprotech/core";
+import { loadConfigOrExit, runtimeMode } from "@reprotech/core";
 import { registerJobProcessors } from "@reprotech/domain";
 import { buildApp } from "./app";
 import { startInfrastructure } from "./infrastructure";
@@ -8,14 +8,7 @@ import { defaultWebDist } from "./paths";
 import { installShutdown } from "./shutdown";
 import { version } from "./version";
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 
 const logger = createLogger(config, "server");
 const startedAt = new Date();

@@ -3,19 +3,12 @@
 // shared queue to consume; the server then runs the same handlers in-process.
 import { hostname } from "node:os";
 import { BullQueues, createCacheRuntime } from "@reprotech/cache";
-import { ConfigError, loadConfig } from "@reprotech/core";
+import { loadConfigOrExit } from "@reprotech/core";
 import { createPool, createPrisma } from "@reprotech/db";
 import { registerJobProcessors } from "@reprotech/domain";
 import pino from "pino";
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
-}
+const config = loadConfigOrExit();
 const log = pino({ name: "worker", level: config.LOG_LEVEL });
 if (!config.REDIS_URL || !config.DATABASE_URL) {
   log.error(
@@ -45,14 +38,14 @@ let stopping = false;
 async function shutdown(signal: NodeJS.Signals) {
   if (stopping) return;
   stopping = true;
-  log.info({ signal, deadlineMs: config!.SHUTDOWN_TIMEOUT_MS }, "worker stopping: finishing active jobs");
+  log.info({ signal, deadlineMs: config.SHUTDOWN_TIMEOUT_MS }, "worker stopping: finishing active jobs");
   const force = setTimeout(() => {
     log.error("shutdown deadline passed");
     process.exit(1);
-  }, config!.SHUTDOWN_TIMEOUT_MS + 2_000);
+  }, config.SHUTDOWN_TIMEOUT_MS + 2_000);
   force.unref();
   // Active jobs get the deadline to finish; unfinished ones are released for another worker to retry.
-  await runtime.close(config!.SHUTDOWN_TIMEOUT_MS);
+  await runtime.close(config.SHUTDOWN_TIMEOUT_MS);
   await db.$disconnect();
   await pool.end();
   log.info("worker stopped");

@@ -100,6 +100,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return { ...config, DATA_DIR: path.resolve(config.DATA_DIR) };
 }
 
+/** For process entry points: the validated configuration, or a message naming the bad variables and exit 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
 /** Which backing services this configuration runs on; the start-up log prints it. */
 export function runtimeMode(config: Config): { database: "postgres" | "embedded"; redis: "redis" | "in-process" } {
   return {
