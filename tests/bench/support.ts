@@ -5,13 +5,11 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
 import { sessionCookieName } from "@reprotech/auth";
-import { createCacheRuntime } from "@reprotech/cache";
-import { loadConfig, silentLogger } from "@reprotech/core";
-import { createPool, createPrisma } from "@reprotech/db";
 import { buildApp } from "@reprotech/server";
 import type autocannon from "autocannon";
 import pino from "pino";
 import type { TestDatabase } from "../support/database";
+import { buildDeps } from "../support/deps";
 import { redisUrl } from "../support/env";
 
 const run = promisify(execFile);
@@ -52,30 +50,20 @@ export function ratioLine(label: string, a: autocannon.Result, b: autocannon.Res
 
 /** The server's Fastify app in-process on `database` (as the app role) and real Redis; extra routes may be added before listen(). */
 export async function startBenchApp(database: TestDatabase) {
-  const config = loadConfig({
-    NODE_ENV: "test",
-    DATABASE_URL: database.appUrl,
-    DATABASE_OWNER_URL: database.ownerUrl,
-    REDIS_URL: redisUrl,
-    REDIS_KEY_PREFIX: `bench:${randomUUID()}:`,
-  });
-  const pool = createPool(config.DATABASE_URL!, config);
+  const built = buildDeps(
+    { appUrl: database.appUrl, ownerUrl: database.ownerUrl, redisUrl, redisPrefix: `bench:${randomUUID()}:` },
+    {},
+    "bench",
+  );
   // Dropping the database at the end terminates idle connections; that is expected here.
-  pool.on("error", () => {});
-  const db = createPrisma(pool);
-  const runtime = createCacheRuntime(config, "bench");
-  const app = await buildApp({
-    deps: { config, pool, db, runtime, log: silentLogger, version: "bench", startedAt: new Date() },
-    logger: pino({ level: "silent" }),
-  });
+  built.deps.pool.on("error", () => {});
+  const app = await buildApp({ deps: built.deps, logger: pino({ level: "silent" }) });
   return {
     app,
-    config,
+    config: built.deps.config,
     async close() {
       await app.close();
-      await runtime.close(1000);
-      await db.$disconnect();
-      await pool.end();
+      await built.close();
     },
   };
 }

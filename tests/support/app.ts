@@ -1,37 +1,28 @@
 // The server's Fastify app in-process, wired to the run's real PostgreSQL (as the app role) and Redis.
 import { buildApp } from "@reprotech/server";
-import { createCacheRuntime } from "@reprotech/cache";
-import { loadConfig, silentLogger } from "@reprotech/core";
-import { createPool, createPrisma } from "@reprotech/db";
 import pino from "pino";
 import { inject } from "vitest";
+import { buildDeps } from "./deps";
+
+/** The run's services, as the global setup provides them. */
+export const runServices = () => ({
+  appUrl: inject("appUrl"),
+  ownerUrl: inject("ownerUrl"),
+  redisUrl: inject("redisUrl"),
+  redisPrefix: inject("redisPrefix"),
+});
 
 export async function startTestApp(env: Record<string, string> = {}) {
-  const config = loadConfig({
-    NODE_ENV: "test",
-    DATABASE_URL: inject("appUrl"),
-    DATABASE_OWNER_URL: inject("ownerUrl"),
-    REDIS_URL: inject("redisUrl"),
-    REDIS_KEY_PREFIX: inject("redisPrefix"),
-    ...env,
-  });
-  const pool = createPool(config.DATABASE_URL!, config);
-  const db = createPrisma(pool);
-  const runtime = createCacheRuntime(config, "test-server");
-  const app = await buildApp({
-    deps: { config, pool, db, runtime, log: silentLogger, version: "test", startedAt: new Date() },
-    logger: pino({ level: "silent" }),
-  });
+  const built = buildDeps(runServices(), env);
+  const app = await buildApp({ deps: built.deps, logger: pino({ level: "silent" }) });
   return {
     app,
-    config,
-    pool,
-    runtime,
+    config: built.deps.config,
+    pool: built.deps.pool,
+    runtime: built.deps.runtime,
     async close() {
       await app.close();
-      await runtime.close(1000);
-      await db.$disconnect();
-      await pool.end();
+      await built.close();
     },
   };
 }

@@ -3,12 +3,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { appRouter, createContextFactory, type ApiDeps } from "@reprotech/api";
 import { hashPassword, SESSION_COOKIE, sessionCookieName, signIn } from "@reprotech/auth";
-import { createCacheRuntime } from "@reprotech/cache";
-import { loadConfig, ROLES, silentLogger, type Role } from "@reprotech/core";
-import { createPool, createPrisma, type PrismaClient } from "@reprotech/db";
+import { ROLES, silentLogger, type Role } from "@reprotech/core";
 import type { createCaller } from "@reprotech/api";
 import pg from "pg";
 import { inject } from "vitest";
+import { runServices } from "./app";
+import { buildDeps } from "./deps";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -51,17 +51,7 @@ async function insertUser(owner: pg.Pool, role: Role, tag: string, customerId: s
 
 /** A fresh pair of farms with one user per role each; users of farm B are scoped to B only. */
 export async function createWorld(env: Record<string, string> = {}): Promise<World> {
-  const config = loadConfig({
-    NODE_ENV: "test",
-    DATABASE_URL: inject("appUrl"),
-    DATABASE_OWNER_URL: inject("ownerUrl"),
-    REDIS_URL: inject("redisUrl"),
-    REDIS_KEY_PREFIX: inject("redisPrefix"),
-    ...env,
-  });
-  const pool = createPool(config.DATABASE_URL!, config);
-  const db: PrismaClient = createPrisma(pool);
-  const runtime = createCacheRuntime(config, "test");
+  const built = buildDeps(runServices(), env);
   const owner = new pg.Pool({ connectionString: inject("ownerUrl"), max: 2 });
   const tag = randomBytes(3).toString("hex");
   const customerA = await insertCustomer(owner, `Farm A ${tag}`);
@@ -74,7 +64,7 @@ export async function createWorld(env: Record<string, string> = {}): Promise<Wor
     usersA[role] = await insertUser(owner, role, `a${tag}`, customerA, hash);
     usersB[role] = await insertUser(owner, role, `b${tag}`, customerB, hash);
   }
-  const deps: ApiDeps = { config, pool, db, runtime, log: silentLogger, version: "test", startedAt: new Date() };
+  const deps = built.deps;
   return {
     deps,
     owner,
@@ -84,9 +74,7 @@ export async function createWorld(env: Record<string, string> = {}): Promise<Wor
     usersA,
     usersB,
     async close() {
-      await runtime.close(1000);
-      await db.$disconnect();
-      await pool.end();
+      await built.close();
       await owner.end();
     },
   };
