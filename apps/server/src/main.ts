@@ -1,6 +1,6 @@
 // Entry point: validate configuration, connect (real services or embedded), serve, shut down cleanly.
 import { loadConfigOrExit, runtimeMode } from "@reprotech/core";
-import { registerJobProcessors } from "@reprotech/domain";
+import { genotypes, registerJobProcessors } from "@reprotech/domain";
 import { buildApp } from "./app";
 import { startInfrastructure } from "./infrastructure";
 import { createLogger } from "./logger";
@@ -20,7 +20,7 @@ if (runtimeMode(config).redis === "in-process") {
     db: infra.db,
     log: logger,
     auditRetentionMonths: config.AUDIT_RETENTION_MONTHS,
-    dataDir: config.DATA_DIR,
+    blobs: genotypes.blobStoreFromConfig(config),
     workerId: `server-${process.pid}`,
     concurrency: config.WORKER_CONCURRENCY,
   });

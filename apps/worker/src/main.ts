@@ -5,7 +5,7 @@ import { hostname } from "node:os";
 import { BullQueues, createCacheRuntime } from "@reprotech/cache";
 import { loadConfigOrExit } from "@reprotech/core";
 import { createPool, createPrisma } from "@reprotech/db";
-import { registerJobProcessors } from "@reprotech/domain";
+import { genotypes, registerJobProcessors } from "@reprotech/domain";
 import pino from "pino";
 
 const config = loadConfigOrExit();
@@ -29,7 +29,7 @@ await registerJobProcessors({
   workerId,
   concurrency: config.WORKER_CONCURRENCY,
   auditRetentionMonths: config.AUDIT_RETENTION_MONTHS,
-  dataDir: config.DATA_DIR,
+  blobs: genotypes.blobStoreFromConfig(config),
 });
 if (runtime.queues instanceof BullQueues) await runtime.queues.waitUntilReady();
 log.info({ workerId, concurrency: config.WORKER_CONCURRENCY }, "worker ready: consuming queues");

@@ -4,7 +4,7 @@ import { auditMaintenanceQueue, genotypeIngestQueue, heartbeatQueue, type CacheR
 import type { Logger } from "@reprotech/core";
 import type { PrismaClient } from "@reprotech/db";
 import { AUDIT_MAINTENANCE_EVERY_MS, maintainAuditPartitions } from "./audit/maintenance";
-import { blobStoreFromConfig } from "./genotypes/blob-store";
+import type { BlobStore } from "./genotypes/blob-store";
 import { ingestWithProgress } from "./genotypes/progress";
 import { HEARTBEAT_EVERY_MS, recordHeartbeat } from "./system/heartbeat";
 
@@ -15,8 +15,8 @@ export interface JobDeps {
   workerId: string;
   concurrency: number;
   auditRetentionMonths: number;
-  /** DATA_DIR: the filesystem blob store (raw genotype files) lives under it. */
-  dataDir: string;
+  /** Where raw genotype files (and later model artefacts) live: blobStoreFromConfig(config). */
+  blobs: BlobStore;
 }
 
 export async function registerJobProcessors(deps: JobDeps): Promise<void> {
@@ -30,7 +30,7 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
     },
     { concurrency: 1 },
   );
-  const blobs = blobStoreFromConfig({ DATA_DIR: deps.dataDir });
+  const { blobs } = deps;
   queues.process(
     genotypeIngestQueue,
     async (payload) => {
