@@ -28,6 +28,11 @@ export interface FinalReportOptions {
   readonly gcThreshold?: number;
   /** What to do with rows whose SNP is not on the panel: count them (default) or fail. */
   readonly unknownSnps?: "count" | "error";
+  /**
+   * A sample ID whose rows appear again after other samples' rows: fail (default), or yield it
+   * again as a separate sample so the caller can report that sample and keep the others.
+   */
+  readonly duplicateSamples?: "error" | "keep";
   readonly layout?: "auto" | "long" | "matrix";
   /** Called after each input chunk with the bytes read so far. */
   readonly onProgress?: (bytesRead: number) => void;
@@ -54,6 +59,8 @@ export interface FinalReportSummary {
   /** Rows whose SNP is not on the panel, and how many distinct such SNPs. */
   readonly unknownSnpRows: number;
   readonly unknownSnps: number;
+  /** Distinct SNP names in the file, on the panel or not (with unknownSnps: how much of the file fits the panel). */
+  readonly fileSnps: number;
   /** Calls whose letters are not the SNP's alleles in the chosen set (made missing). */
   readonly alleleMismatches: number;
   /** Calls made missing because the GC Score was below the threshold. */
@@ -80,6 +87,12 @@ const TAB = 9;
 const COMMA = 44;
 const CODE_OF_COUNT = [0b00, 0b10, 0b11] as const;
 const encoder = new TextEncoder();
+
+function countSet(flags: Uint8Array): number {
+  let n = 0;
+  for (const f of flags) n += f;
+  return n;
+}
 
 function lower(s: string): string {
   return s.trim().toLowerCase();
@@ -214,6 +227,7 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
       nSamples: this.nSamples,
       unknownSnpRows: this.unknownSnpRows,
       unknownSnps: this.unknownNames.size,
+      fileSnps: this.unknownNames.size + countSet(this.layout === "matrix" ? this.matrixSeen : this.present),
       alleleMismatches: this.mismatches,
       lowGcCalls: this.lowGc,
       warnings: this.warnings,
@@ -368,7 +382,7 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
       this.endSample();
       const id = text(d, ss, se);
       if (id === "") throw this.error("BAD_ROW", "empty Sample ID");
-      if (this.seenSamples.has(id))
+      if (this.seenSamples.has(id) && this.opts.duplicateSamples !== "keep")
         throw this.error(
           "DUPLICATE_SAMPLE",
           `duplicate sample ID "${id}": its rows appear again after other samples' rows`,
@@ -405,6 +419,12 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
       }
     }
     this.lastIdx = j;
+    if (j >= this.present.length) {
+      const bigger = new Uint8Array(Math.max(1024, this.present.length * 2, j + 1));
+      bigger.set(this.present);
+      this.present = bigger;
+    }
+    this.present[j] = 1;
     if (j >= cur.codes.length) {
       const bigger = new Uint8Array(Math.max(cur.codes.length * 2, j + 1)).fill(0b01);
       bigger.set(cur.codes);
@@ -432,6 +452,8 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
     cur.codes[j] = code;
   }
 
+  /** present[j] = 1 once SNP j had a row in any sample. */
+  private present = new Uint8Array(0);
   private seenEpoch = 1;
   private seenEpochs = new Uint32Array(0);
 

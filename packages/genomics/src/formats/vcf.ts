@@ -51,7 +51,6 @@ export async function readVcf(src: ByteSource, options: VcfReadOptions = {}): Pr
   const markers: SnpMarker[] = [];
   const names = new Set<string>();
   let fields = new Int32Array(0);
-  let sawGtHeader = false;
   let sawFileformat = false;
 
   const line = (): void => {
@@ -63,7 +62,6 @@ export async function readVcf(src: ByteSource, options: VcfReadOptions = {}): Pr
       if (d[s + 1] === 35) {
         const m = text(d, s + 2, e);
         if (m.startsWith("fileformat=")) sawFileformat = true;
-        if (m.startsWith("FORMAT=<ID=GT,")) sawGtHeader = true;
         meta.push(m);
         return;
       }
@@ -184,10 +182,11 @@ export async function readVcf(src: ByteSource, options: VcfReadOptions = {}): Pr
   if (lb.finish()) line();
   if (lb.bytesRead === 0) throw new GenotypeFormatError("EMPTY", "VCF: file is empty");
   if (!samples) throw new GenotypeFormatError("BAD_HEADER", "VCF: no #CHROM header line");
-  if (nRecords === 0 && skipped.noGt > 0 && !sawGtHeader)
+  // Whatever the header declares, records without GT carry no genotypes: nothing to read.
+  if (nRecords === 0 && skipped.noGt > 0)
     throw new GenotypeFormatError(
       "NO_GT",
-      `VCF has no GT field: none of its ${skipped.noGt} records carries genotypes`,
+      `VCF has no GT field: none of its ${skipped.noGt} records carries genotypes (FORMAT lists no GT)`,
     );
   const panel = new SnpPanel(markers);
   let genotypes: PackedMatrix = {
