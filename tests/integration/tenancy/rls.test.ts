@@ -60,9 +60,40 @@ beforeAll(async () => {
     `INSERT INTO genotype_sample_results (id, customer_id, upload_id, sample_id, animal_id, outcome) VALUES ($1, $2, $3, 's1', $4, 'stored')`,
     [randomUUID(), a, upload, animal],
   );
+  const genotype = randomUUID();
   await o.query(
     `INSERT INTO genotypes (id, customer_id, animal_id, panel_id, upload_id, packed, call_rate, heterozygosity, qc_status) VALUES ($1, $2, $3, $4, $5, '\\x00', 1, 0.5, 'pass')`,
-    [randomUUID(), a, animal, panel, upload],
+    [genotype, a, animal, panel, upload],
+  );
+  // Genomic evaluations: a model (catalogue), a phenotype set with one record, a prediction, a farm's
+  // own selection index and a stored report.
+  const model = randomUUID();
+  const set = randomUUID();
+  const { rows: traits } = await o.query(`SELECT id FROM gbv_traits WHERE code = 'milk_production'`);
+  const trait = traits[0].id as string;
+  await o.query(
+    `INSERT INTO gbv_phenotype_sets (id, original_file_name, sha256, record_count) VALUES ($1, 'p.csv', $2, 1)`,
+    [set, randomBytes(32).toString("hex")],
+  );
+  await o.query(
+    `INSERT INTO gbv_phenotypes (id, customer_id, set_id, animal_id, trait_id, value) VALUES ($1, $2, $3, $4, $5, 1.5)`,
+    [randomUUID(), a, set, animal, trait],
+  );
+  await o.query(
+    `INSERT INTO gbv_models (id, trait_id, panel_id, version, source, snp_count, effects, allele_freqs, provenance, updated_at) VALUES ($1, $2, $3, 1, 'imported', 0, '\\x00', '\\x00', '{}', now())`,
+    [model, trait, panel],
+  );
+  await o.query(
+    `INSERT INTO gbv_predictions (id, customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability) VALUES ($1, $2, $3, $4, $5, $6, 1, 0.5)`,
+    [randomUUID(), a, animal, trait, model, genotype],
+  );
+  await o.query(
+    `INSERT INTO gbv_selection_indexes (id, customer_id, name, weights, updated_at) VALUES ($1, $2, 'Own', '{}', now())`,
+    [randomUUID(), a],
+  );
+  await o.query(
+    `INSERT INTO gbv_reports (id, customer_id, animal_id, inputs_hash, blob_key, byte_size, sha256) VALUES ($1, $2, $3, $4, 'k', 1, $4)`,
+    [randomUUID(), a, animal, randomBytes(32).toString("hex")],
   );
   const { rows } = await o.query(`
     SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS force,
