@@ -63,7 +63,8 @@ export async function parseGenotypeFile(
 ): Promise<Parsed> {
   switch (format) {
     case "final_report": {
-      const data = await readFinalReport(src, { panel });
+      // A repeated sample ID is reported on that sample (evaluate), not a reason to fail the file.
+      const data = await readFinalReport(src, { panel, duplicateSamples: "keep" });
       return { sampleIds: data.sampleIds, genotypes: data.genotypes };
     }
     case "vcf": {
@@ -118,7 +119,9 @@ function evaluate(parsed: Parsed, match: (id: string) => { animalId: string | nu
   const stride = bytesPerSample(parsed.genotypes.nSnps);
   const seen = new Map<string, string>();
   const seenSamples = new Set<string>();
-  return parsed.sampleIds.map((sampleId, i): SampleResult => {
+  const times = new Map<string, number>();
+  for (const id of parsed.sampleIds) times.set(id, (times.get(id) ?? 0) + 1);
+  const results = parsed.sampleIds.map((sampleId, i): SampleResult | undefined => {
     const callRate = qc.samples.callRate[i]!;
     const het = qc.samples.heterozygosity[i]!;
     const base = {
@@ -126,9 +129,19 @@ function evaluate(parsed: Parsed, match: (id: string) => { animalId: string | nu
       callRate: Number.isFinite(callRate) ? callRate : 0,
       heterozygosity: Number.isFinite(het) ? het : 0,
     };
-    if (seenSamples.has(sampleId))
-      return { ...base, animalId: null, outcome: "error", messages: [`sample ${sampleId} appears twice in the file`] };
+    // One result per sample ID; a repeated one is ambiguous, so none of its genotypes is stored.
+    if (seenSamples.has(sampleId)) return undefined;
     seenSamples.add(sampleId);
+    const n = times.get(sampleId)!;
+    if (n > 1)
+      return {
+        ...base,
+        callRate: null,
+        heterozygosity: null,
+        animalId: null,
+        outcome: "error",
+        messages: [`sample ${sampleId} appears ${n} times in the file: none of its genotypes were stored`],
+      };
     const { animalId, message } = match(sampleId);
     if (!animalId) return { ...base, animalId: null, outcome: "unmatched", messages: message ? [message] : [] };
     const earlier = seen.get(animalId);
@@ -153,6 +166,7 @@ function evaluate(parsed: Parsed, match: (id: string) => { animalId: string | nu
       qcStatus === "warn" ? [`call rate ${(base.callRate * 100).toFixed(1)}% is below ${WARN_CALL_RATE * 100}%`] : [];
     return { ...base, animalId, outcome: "stored", messages, row, qcStatus };
   });
+  return results.filter((r) => r !== undefined);
 }
 
 async function markFailed(db: PrismaClient, upload: { id: string; customerId: string }, message: string) {
