@@ -3,12 +3,23 @@
 // strict node_modules layout. Packages that load files relative to their own location at run time
 // (PGlite's WebAssembly, pino's transport worker) or are native (Argon2) stay external; each app lists
 // the ones it uses as direct dependencies.
+//
+// Worker threads need a file of their own: their entries ship as extra bundles beside main.js, named
+// as the code that starts them expects (threadEntry in packages/genomics/src/parallel/thread-entry.ts).
+// Paths are relative to the app's folder (apps/<name>), where tsup runs.
 import { defineConfig } from "tsup";
+
+const THREAD_ENTRIES = {
+  // PARSE_WORKER_BUNDLE (packages/domain/src/genotypes/parse-protocol.ts): the genotype ingest's parser.
+  "genotype-parse.worker": "../../packages/domain/src/genotypes/parse-worker.ts",
+  // KERNELS_WORKER_BUNDLE (packages/genomics/src/parallel/pool.ts): the KernelPool's kernels.
+  "kernels.worker": "../../packages/genomics/src/parallel/kernels.worker.ts",
+};
 
 export function appBundle(keepExternal: string[]) {
   const external = keepExternal.map((name) => name.replace(/[/.]/g, (c) => `\\${c}`)).join("|");
   return defineConfig({
-    entry: ["src/main.ts"],
+    entry: { main: "src/main.ts", ...THREAD_ENTRIES },
     format: ["esm"],
     platform: "node",
     target: "node24",

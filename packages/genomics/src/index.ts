@@ -14,6 +14,7 @@ export * from "./parentage/verify";
 export * from "./parentage/discover";
 export * from "./parallel/kernels";
 export { KernelPool } from "./parallel/pool";
+export { threadEntry, type ThreadEntry } from "./parallel/thread-entry";
 // Formats, panel, allele coding and simulator (part A).
 export * from "./alleles";
 export * from "./panel";

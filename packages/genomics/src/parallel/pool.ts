@@ -1,25 +1,15 @@
 // A small pool of worker threads for the heavy kernels, so a server or job never blocks its event loop.
 //
-// This package is consumed as TypeScript source (tsx, vitest, tsup). The worker entry is a .ts file, so a
-// worker is started with the tsx loader unless the process already runs under it (workers inherit
-// execArgv). Bundled builds (tsup) must ship src/parallel/kernels.worker.ts as an extra entry or keep tsx
-// available; see the report in the package notes.
+// This package is consumed as TypeScript source (tsx, vitest) and bundled into the apps (tsup): the
+// worker entry is found by threadEntry (thread-entry.ts) — kernels.worker.ts through the tsx loader from
+// source, the `kernels.worker` bundle tsup.app.ts ships beside an app's main.js otherwise.
 import { availableParallelism } from "node:os";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { KernelRequestBody, KernelResponse } from "./protocol";
+import { threadEntry } from "./thread-entry";
 
-/** A tsx loader among the process's own flags: `--import tsx` or a path inside the tsx package. */
-const TSX_LOADER = /(^|=)tsx$|[\\/]node_modules[\\/]tsx[\\/]/;
-
-function workerExecArgv(): string[] {
-  const inherited = process.execArgv;
-  // Match the loader precisely: other flags may merely contain "tsx" in a path (pnpm store names).
-  if (inherited.some((a) => TSX_LOADER.test(a))) return inherited;
-  const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  return [...inherited, "--import", loader];
-}
+/** The tsup entry name of kernels.worker.ts in an app bundle (tsup.app.ts). */
+export const KERNELS_WORKER_BUNDLE = "kernels.worker";
 
 interface Pending {
   resolve: () => void;
@@ -37,9 +27,9 @@ export class KernelPool {
 
   constructor(size = Math.max(1, Math.min(2, availableParallelism()))) {
     this.size = size;
-    const execArgv = workerExecArgv();
+    const entry = threadEntry(new URL("./kernels.worker.ts", import.meta.url), KERNELS_WORKER_BUNDLE);
     for (let k = 0; k < size; k++) {
-      const w = new Worker(new URL("./kernels.worker.ts", import.meta.url), { execArgv });
+      const w = new Worker(entry.url, { execArgv: entry.execArgv });
       w.on("message", (res: KernelResponse) => {
         const p = this.inFlight.get(res.id);
         this.inFlight.delete(res.id);
