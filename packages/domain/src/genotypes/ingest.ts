@@ -5,27 +5,24 @@
 // on (upload_id, animal_id), the per-sample results replaced — and a completed upload is left alone.
 // Every write of one upload happens in ONE transaction, so a worker killed mid-ingest leaves nothing
 // partial behind and the retry starts clean. Stored samples get a parentage check (parentage.ts).
+// The file is parsed in a worker thread (parse-thread.ts) while this thread streams the blob to it;
+// the rows are written in batches of STORE_BATCH samples (multi-row INSERTs over unnest arrays), and
+// `onProgress` hears bytes read while parsing and samples done after each batch.
 // A file the library cannot read marks the upload failed with the reader's message; other errors
 // mark it failed too and are rethrown so the queue retries.
 import { AppError } from "@reprotech/core";
 import { withTenant, type PrismaClient, type Tx } from "@reprotech/db";
-import {
-  bytesPerSample,
-  GenotypeFormatError,
-  readFinalReport,
-  readPed,
-  readVcf,
-  runQc,
-  type PackedMatrix,
-  type SnpPanel,
-} from "@reprotech/genomics";
+import { bytesPerSample, GenotypeFormatError, runQc } from "@reprotech/genomics";
 import type { Cache } from "@reprotech/cache";
 import { invalidateAnimals } from "../animals/cache";
 import { query } from "../animals/sql";
 import type { BlobStore } from "./blob-store";
 import { checkParentage } from "./parentage";
-import { decodeMarkerMap } from "./panel-codec";
+import type { ParsedUpload } from "./parse";
+import { parseInThread } from "./parse-thread";
 import type { GenotypeFileFormat } from "./sniff";
+
+export { parseGenotypeFile, type ParsedUpload } from "./parse";
 
 /** Samples below this call rate are not stored; below WARN_CALL_RATE they are stored with qc_status warn. */
 export const MIN_CALL_RATE = 0.9;
@@ -49,34 +46,14 @@ interface UploadRow {
   markerMap: Uint8Array;
 }
 
-export interface ParsedUpload {
-  sampleIds: string[];
-  genotypes: PackedMatrix;
-}
 type Parsed = ParsedUpload;
 
-/** Reads a stored genotype file with the library on the upload's panel (also used by assign.ts). */
-export async function parseGenotypeFile(
-  format: GenotypeFileFormat,
-  src: AsyncIterable<Uint8Array>,
-  panel: SnpPanel,
-): Promise<Parsed> {
-  switch (format) {
-    case "final_report": {
-      // A repeated sample ID is reported on that sample (evaluate), not a reason to fail the file.
-      const data = await readFinalReport(src, { panel, duplicateSamples: "keep" });
-      return { sampleIds: data.sampleIds, genotypes: data.genotypes };
-    }
-    case "vcf": {
-      const data = await readVcf(src, { panel });
-      return { sampleIds: data.samples.map((s) => s.iid), genotypes: data.genotypes };
-    }
-    case "ped": {
-      const data = await readPed(src, panel);
-      return { sampleIds: data.samples.map((s) => s.iid), genotypes: data.genotypes };
-    }
-  }
-}
+/** Samples written per statement batch; progress reports samples done after each batch. */
+export const STORE_BATCH = 16;
+
+/** What the ingest reports while it runs (ingestWithProgress publishes it; see progress.ts). */
+export type IngestProgress =
+  { phase: "reading"; bytesRead: number } | { phase: "storing"; samplesDone: number; sampleCount: number };
 
 type SampleResult = {
   sampleId: string;
@@ -169,6 +146,75 @@ function evaluate(parsed: Parsed, match: (id: string) => { animalId: string | nu
   return results.filter((r) => r !== undefined);
 }
 
+/**
+ * Writes one batch of per-sample results and the stored samples' genotypes, three statements
+ * whatever the batch's size: the packed rows travel as one bytea (cut in SQL by the batch's
+ * ordinal), the rest as parallel arrays. Same rows and conflict rules as one INSERT per sample.
+ */
+async function storeBatch(
+  tx: Tx,
+  upload: { id: string; customerId: string; panelId: string },
+  batch: SampleResult[],
+  stride: number,
+) {
+  await query(
+    tx,
+    `INSERT INTO genotype_sample_results (id, customer_id, upload_id, sample_id, animal_id, outcome, call_rate, heterozygosity, messages)
+     SELECT gen_random_uuid(), $1::uuid, $2::uuid, r.sample_id, r.animal_id::uuid, r.outcome::"GenotypeSampleOutcome",
+            r.call_rate, r.heterozygosity,
+            ARRAY(SELECT jsonb_array_elements_text($9::jsonb -> (r.ord::int - 1)))::varchar[]
+     FROM unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::int[])
+          AS r(sample_id, animal_id, outcome, call_rate, heterozygosity, ord)
+     ON CONFLICT (upload_id, sample_id) DO NOTHING`,
+    [
+      upload.customerId,
+      upload.id,
+      batch.map((r) => r.sampleId),
+      batch.map((r) => r.animalId),
+      batch.map((r) => r.outcome),
+      batch.map((r) => r.callRate),
+      batch.map((r) => r.heterozygosity),
+      batch.map((_, i) => i + 1),
+      JSON.stringify(batch.map((r) => r.messages.map((m) => m.slice(0, 500)))),
+    ],
+  );
+  const stored = batch.filter((r) => r.outcome === "stored" && r.row && r.animalId);
+  if (stored.length === 0) return;
+  const animalIds = stored.map((r) => r.animalId!);
+  // Older genotypes of these animals on this panel stop being current; this upload's become it.
+  await query(
+    tx,
+    `UPDATE genotypes SET is_current = false
+     WHERE animal_id = ANY($1::text[]::uuid[]) AND panel_id = $2::uuid AND upload_id <> $3::uuid AND is_current`,
+    [animalIds, upload.panelId, upload.id],
+  );
+  const packed = new Uint8Array(stored.length * stride);
+  stored.forEach((r, i) => packed.set(r.row!, i * stride));
+  await query(
+    tx,
+    `INSERT INTO genotypes (id, customer_id, animal_id, panel_id, upload_id, packed, call_rate, heterozygosity, qc_status, is_current)
+     SELECT gen_random_uuid(), $1::uuid, r.animal_id::uuid, $2::uuid, $3::uuid,
+            substring($4::bytea FROM (r.ord::int - 1) * $5::int + 1 FOR $5::int),
+            r.call_rate, r.heterozygosity, r.qc_status::"GenotypeQcStatus", true
+     FROM unnest($6::text[], $7::float8[], $8::float8[], $9::text[], $10::int[])
+          AS r(animal_id, call_rate, heterozygosity, qc_status, ord)
+     ON CONFLICT (upload_id, animal_id) DO UPDATE SET packed = EXCLUDED.packed, call_rate = EXCLUDED.call_rate,
+       heterozygosity = EXCLUDED.heterozygosity, qc_status = EXCLUDED.qc_status, is_current = true`,
+    [
+      upload.customerId,
+      upload.panelId,
+      upload.id,
+      packed,
+      stride,
+      animalIds,
+      stored.map((r) => r.callRate),
+      stored.map((r) => r.heterozygosity),
+      stored.map((r) => r.qcStatus!),
+      stored.map((_, i) => i + 1),
+    ],
+  );
+}
+
 async function markFailed(db: PrismaClient, upload: { id: string; customerId: string }, message: string) {
   await withTenant(db, { customerIds: [upload.customerId], userId: null }, (tx) =>
     query(
@@ -183,8 +229,9 @@ export async function ingestUpload(
   db: PrismaClient,
   store: BlobStore,
   payload: { uploadId: string; customerId: string },
-  opts: { cache?: Cache } = {},
+  opts: { cache?: Cache; onProgress?: (update: IngestProgress) => void | Promise<void> } = {},
 ): Promise<IngestOutcome> {
+  const report = (update: IngestProgress) => void opts.onProgress?.(update);
   const scope = { customerIds: [payload.customerId], userId: null };
   const upload = await withTenant(db, scope, async (tx) => {
     const [row] = await query<UploadRow>(
@@ -210,8 +257,13 @@ export async function ingestUpload(
 
   let parsed: Parsed;
   try {
-    const panel = decodeMarkerMap(upload.markerMap);
-    parsed = await parseGenotypeFile(upload.format, await store.get(upload.blobKey), panel);
+    parsed = await parseInThread(
+      { format: upload.format, markerMap: upload.markerMap },
+      await store.get(upload.blobKey),
+      {
+        onBytesRead: (bytesRead) => report({ phase: "reading", bytesRead }),
+      },
+    );
     if (parsed.sampleIds.length === 0) throw new GenotypeFormatError("NO_DATA", "the file holds no samples");
   } catch (error) {
     const message =
@@ -240,38 +292,11 @@ export async function ingestUpload(
         const match = await matchAnimals(tx, upload.customerId, parsed.sampleIds);
         const results = evaluate(parsed, match);
         await query(tx, `DELETE FROM genotype_sample_results WHERE upload_id = $1::uuid`, [upload.id]);
-        for (const r of results) {
-          await query(
-            tx,
-            `INSERT INTO genotype_sample_results (id, customer_id, upload_id, sample_id, animal_id, outcome, call_rate, heterozygosity, messages)
-             VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3, $4::uuid, $5::"GenotypeSampleOutcome", $6, $7, $8::varchar[])
-             ON CONFLICT (upload_id, sample_id) DO NOTHING`,
-            [
-              upload.customerId,
-              upload.id,
-              r.sampleId,
-              r.animalId,
-              r.outcome,
-              r.callRate,
-              r.heterozygosity,
-              r.messages.map((m) => m.slice(0, 500)),
-            ],
-          );
-          if (r.outcome !== "stored" || !r.row || !r.animalId) continue;
-          // Older genotypes of the animal on this panel stop being current; this upload's becomes it.
-          await query(
-            tx,
-            `UPDATE genotypes SET is_current = false WHERE animal_id = $1::uuid AND panel_id = $2::uuid AND upload_id <> $3::uuid AND is_current`,
-            [r.animalId, upload.panelId, upload.id],
-          );
-          await query(
-            tx,
-            `INSERT INTO genotypes (id, customer_id, animal_id, panel_id, upload_id, packed, call_rate, heterozygosity, qc_status, is_current)
-             VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6, $7, $8::"GenotypeQcStatus", true)
-             ON CONFLICT (upload_id, animal_id) DO UPDATE SET packed = EXCLUDED.packed, call_rate = EXCLUDED.call_rate,
-               heterozygosity = EXCLUDED.heterozygosity, qc_status = EXCLUDED.qc_status, is_current = true`,
-            [upload.customerId, r.animalId, upload.panelId, upload.id, r.row, r.callRate, r.heterozygosity, r.qcStatus],
-          );
+        report({ phase: "storing", samplesDone: 0, sampleCount: results.length });
+        for (let from = 0; from < results.length; from += STORE_BATCH) {
+          const batch = results.slice(from, from + STORE_BATCH);
+          await storeBatch(tx, upload, batch, bytesPerSample(parsed.genotypes.nSnps));
+          report({ phase: "storing", samplesDone: from + batch.length, sampleCount: results.length });
         }
         // Parentage of the stored samples (results on their rows, never errors); see parentage.ts.
         const parentage = await checkParentage(tx, {
@@ -280,12 +305,23 @@ export async function ingestUpload(
           nSnps: parsed.genotypes.nSnps,
           animalIds: results.flatMap((r) => (r.outcome === "stored" && r.animalId ? [r.animalId] : [])),
         });
-        for (const [animalId, p] of parentage)
+        if (parentage.size > 0)
           await query(
             tx,
-            `UPDATE genotype_sample_results SET sire_status = $3, dam_status = $4, parentage = $5::jsonb
-             WHERE upload_id = $1::uuid AND animal_id = $2::uuid AND outcome = 'stored'`,
-            [upload.id, animalId, p.sire?.status ?? null, p.dam?.status ?? null, JSON.stringify(p)],
+            `UPDATE genotype_sample_results s SET sire_status = r.sire, dam_status = r.dam, parentage = r.details
+             FROM jsonb_to_recordset($2::jsonb) AS r(animal_id uuid, sire text, dam text, details jsonb)
+             WHERE s.upload_id = $1::uuid AND s.animal_id = r.animal_id AND s.outcome = 'stored'`,
+            [
+              upload.id,
+              JSON.stringify(
+                [...parentage].map(([animalId, p]) => ({
+                  animal_id: animalId,
+                  sire: p.sire?.status ?? null,
+                  dam: p.dam?.status ?? null,
+                  details: p,
+                })),
+              ),
+            ],
           );
         const counts = {
           sampleCount: results.length,

@@ -3,7 +3,6 @@
 // processes), and keeps the latest event in the cache so a late subscriber starts from it. The
 // subscription (genotypes.uploads.progress) answers with the current state first — from the upload
 // row, or the cached event while it is processing — then the live events until completed/failed.
-import { Transform, type Readable } from "node:stream";
 import { keys, type Cache, type PubSub } from "@reprotech/cache";
 import { withTenant, type PrismaClient, type Tx } from "@reprotech/db";
 import { query } from "../animals/sql";
@@ -151,38 +150,10 @@ export function progressReporter(deps: ProgressDeps, base: UploadProgress) {
   };
 }
 
-type Reporter = ReturnType<typeof progressReporter>;
-
-/** The store, with reads counted: every chunk the ingest reads is reported as bytesRead. */
-function countingStore(store: BlobStore, reporter: Reporter): BlobStore {
-  return {
-    put: (key, source) => store.put(key, source),
-    exists: (key) => store.exists(key),
-    delete: (key) => store.delete(key),
-    async get(key): Promise<Readable> {
-      const source = await store.get(key);
-      let bytesRead = 0;
-      const counter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          bytesRead += chunk.length;
-          void reporter.reportProgress({ phase: "reading", bytesRead });
-          callback(null, chunk);
-        },
-        flush(callback) {
-          void reporter.reportProgress({ phase: "storing", bytesRead }, true);
-          callback();
-        },
-      });
-      source.on("error", (error) => counter.destroy(error));
-      return source.pipe(counter);
-    },
-  };
-}
-
 /**
- * The genotype-ingest job with progress: publishes "reading" with bytes read while the file is
- * parsed, "storing" once it has been read, and the final state (with per-sample results) after the
- * ingest committed or failed.
+ * The genotype-ingest job with progress: publishes "reading" with the bytes the parser consumed,
+ * "storing" with the samples written so far (after each batch), and the final state (with
+ * per-sample results) after the ingest committed or failed. Phases only move forward (isProgress).
  */
 export async function ingestWithProgress(
   db: PrismaClient,
@@ -200,7 +171,10 @@ export async function ingestWithProgress(
     if (final) await reporter.reportProgress(final, true);
   };
   try {
-    const outcome = await ingestUpload(db, countingStore(store, reporter), payload, { cache: deps.cache });
+    const outcome = await ingestUpload(db, store, payload, {
+      cache: deps.cache,
+      onProgress: (update) => reporter.reportProgress(update),
+    });
     await publishFinal();
     return outcome;
   } catch (error) {

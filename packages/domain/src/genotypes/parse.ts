@@ -1,0 +1,31 @@
+// Reading a stored genotype file with the genomics library on an upload's panel. Pure parsing (no
+// database, no cache), so the genotype-parse worker thread (parse-worker.ts) can load it alone.
+import { readFinalReport, readPed, readVcf, type PackedMatrix, type SnpPanel } from "@reprotech/genomics";
+import type { GenotypeFileFormat } from "./sniff";
+
+export interface ParsedUpload {
+  sampleIds: string[];
+  genotypes: PackedMatrix;
+}
+
+/** Reads a stored genotype file with the library on the upload's panel (also used by assign.ts). */
+export async function parseGenotypeFile(
+  format: GenotypeFileFormat,
+  src: AsyncIterable<Uint8Array>,
+  panel: SnpPanel,
+): Promise<ParsedUpload> {
+  switch (format) {
+    case "final_report": {
+      const data = await readFinalReport(src, { panel });
+      return { sampleIds: data.sampleIds, genotypes: data.genotypes };
+    }
+    case "vcf": {
+      const data = await readVcf(src, { panel });
+      return { sampleIds: data.samples.map((s) => s.iid), genotypes: data.genotypes };
+    }
+    case "ped": {
+      const data = await readPed(src, panel);
+      return { sampleIds: data.samples.map((s) => s.iid), genotypes: data.genotypes };
+    }
+  }
+}
