@@ -16,7 +16,8 @@ export async function parseGenotypeFile(
 ): Promise<ParsedUpload> {
   switch (format) {
     case "final_report": {
-      const data = await readFinalReport(src, { panel });
+      // A repeated sample ID is reported on that sample (ingest.ts evaluate), not a reason to fail the file.
+      const data = await readFinalReport(src, { panel, duplicateSamples: "keep" });
       return { sampleIds: data.sampleIds, genotypes: data.genotypes };
     }
     case "vcf": {
