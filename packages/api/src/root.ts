@@ -5,6 +5,7 @@ import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { bullsRouter } from "./routers/bulls";
 import { customersRouter } from "./routers/customers";
+import { gbvRouter } from "./routers/gbv";
 import { genotypesRouter } from "./routers/genotypes";
 import { systemRouter } from "./routers/system";
 import { usersRouter } from "./routers/users";
@@ -20,6 +21,7 @@ export const appRouter = router({
   animals: animalsRouter,
   bulls: bullsRouter,
   genotypes: genotypesRouter,
+  gbv: gbvRouter,
 });
 
 export type AppRouter = typeof appRouter;

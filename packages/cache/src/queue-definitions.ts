@@ -22,6 +22,17 @@ export const genotypeIngestQueue = defineQueue<{ uploadId: string; customerId: s
 });
 
 /**
+ * Score every current genotype on the models' panel with published GBV models (all tenants), then
+ * recompute the traits' percentiles. Enqueued when a model is published; jobId = the model id, so a
+ * repeated enqueue never scores twice at once, and a re-run is idempotent (one prediction per model
+ * and genotype).
+ */
+export const gbvScoreQueue = defineQueue<{ modelIds: string[] }>("gbv-score", {
+  attempts: 5,
+  backoffMs: 10_000,
+});
+
+/**
  * Train a GBV model (SNP-BLUP + k-fold CV) from a phenotype set; jobId = model id. One attempt: a
  * training that fails marks its model 'failed' with the reason (a re-run is a new model). The solves
  * run on the job's thread between progress events, so the lock is long (15 min): a stalled check must

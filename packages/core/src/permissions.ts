@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   "genotypes.upload",
   "genotypes.panels.manage",
   "gbv.read",
+  /** Adding traits to the GBV catalogue: admins only (researchers manage models, not the trait list). */
+  "gbv.traits.manage",
   "gbv.models.manage",
   "gbv.train",
   "breeding.read",

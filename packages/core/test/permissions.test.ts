@@ -35,6 +35,13 @@ describe("permission matrix", () => {
     for (const role of ROLES) expect(can(role, "genotypes.read")).toBe(true);
   });
 
+  it("lets only super_admin and admin add GBV traits", () => {
+    for (const role of ["super_admin", "admin"] as const) expect(can(role, "gbv.traits.manage")).toBe(true);
+    for (const role of ["veterinarian", "technician", "researcher", "customer_admin", "customer_user"] as const)
+      expect(can(role, "gbv.traits.manage")).toBe(false);
+    expect(can("researcher", "gbv.models.manage")).toBe(true);
+  });
+
   it("scopes each role as the tenancy design says", () => {
     expect(SCOPE_OF.customer_user).toBe("own");
     expect(SCOPE_OF.veterinarian).toBe("assigned");

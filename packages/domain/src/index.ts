@@ -13,3 +13,4 @@ export * as animals from "./animals/service";
 export * as bulls from "./bulls/service";
 export * as animalExport from "./animals/export";
 export * as genotypes from "./genotypes";
+export * as gbv from "./gbv";
