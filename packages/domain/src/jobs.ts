@@ -5,6 +5,7 @@ import type { Logger } from "@reprotech/core";
 import type { PrismaClient } from "@reprotech/db";
 import { AUDIT_MAINTENANCE_EVERY_MS, maintainAuditPartitions } from "./audit/maintenance";
 import type { BlobStore } from "./genotypes/blob-store";
+import { registerTrainingJob } from "./gbv/training-job";
 import { ingestWithProgress } from "./genotypes/progress";
 import { HEARTBEAT_EVERY_MS, recordHeartbeat } from "./system/heartbeat";
 
@@ -40,6 +41,7 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
     },
     { concurrency: deps.concurrency },
   );
+  registerTrainingJob(deps);
   await queues.schedule(heartbeatQueue, HEARTBEAT_EVERY_MS, { scheduledBy: deps.workerId });
   await queues.schedule(auditMaintenanceQueue, AUDIT_MAINTENANCE_EVERY_MS, {
     retentionMonths: deps.auditRetentionMonths,

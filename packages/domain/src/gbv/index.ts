@@ -2,3 +2,6 @@
 export * from "./cache";
 export * from "./model-store";
 export * from "./traits";
+export * from "./phenotypes"; // phenotype upload for training
+export * from "./training"; // gbv-train job: SNP-BLUP + k-fold CV → draft model
+export * from "./training-progress";
