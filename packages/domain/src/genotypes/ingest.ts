@@ -23,6 +23,8 @@ import { parseInThread } from "./parse-thread";
 import type { GenotypeFileFormat } from "./sniff";
 
 export { parseGenotypeFile, type ParsedUpload } from "./parse";
+// The bundle name of the parse thread's entry, for whoever checks an app's dist (tests).
+export { PARSE_WORKER_BUNDLE } from "./parse-protocol";
 
 /** Samples below this call rate are not stored; below WARN_CALL_RATE they are stored with qc_status warn. */
 export const MIN_CALL_RATE = 0.9;
