@@ -5,3 +5,9 @@ export * from "./traits";
 export * from "./phenotypes"; // phenotype upload for training
 export * from "./training"; // gbv-train job: SNP-BLUP + k-fold CV → draft model
 export * from "./training-progress";
+export * from "./selection-index";
+export * from "./ranking";
+export * from "./distribution";
+export * from "./inbreeding";
+export * from "./report-data";
+export * from "./report";

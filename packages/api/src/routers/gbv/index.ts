@@ -3,7 +3,13 @@
 // - traits (traits.ts): the trait catalogue.
 import { router } from "../../trpc";
 import { traitsRouter } from "./traits";
+import { rankingProcedures } from "./ranking"; // gbv.ranking, gbv.distribution
+import { indexesRouter } from "./indexes";
+import { reportsRouter } from "./reports";
 
 export const gbvRouter = router({
   traits: traitsRouter,
+  ...rankingProcedures,
+  indexes: indexesRouter,
+  reports: reportsRouter,
 });
