@@ -17,6 +17,7 @@ import Fastify, {
 import { fastifyTRPCOpenApiPlugin } from "trpc-to-openapi";
 import { registerAnimalTransfer } from "./animal-transfer";
 import { registerGenotypeUpload } from "./genotype-upload";
+import { registerGbvDownloads } from "./gbv-report";
 import { installDrain } from "./drain";
 
 export interface AppOptions {
@@ -140,6 +141,7 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
     deps.config.GENOTYPE_UPLOAD_MAX_MB,
   );
   await registerGenotypeUpload(app, (req, res) => createContext(contextInput(req, res, production)), deps.config);
+  registerGbvDownloads(app, (req, res) => createContext(contextInput(req, res, production)));
   const openapi = openApiDocument(deps.version, "/api/v1");
   app.get("/api/v1/openapi.json", async () => openapi);
   await app.register(
