@@ -7,9 +7,9 @@ import { GenotypeFormatError, parseBim, parseMap, readIlluminaManifest, type Snp
 import { query } from "../animals/sql";
 import { asCatalogueWriter } from "../bulls/service";
 import { uploadBlobKey, type BlobStore } from "./blob-store";
-import { encodeMarkerMap } from "./panel-codec";
+import { decodeMarkerMap, encodeMarkerMap } from "./panel-codec";
 import type { GenotypeUploadView, SnpPanelView } from "./schemas";
-import { SNIFF_BYTES, sniffGenotypeFormat } from "./sniff";
+import { checkPanelFit, SNIFF_BYTES, sniffGenotypeFormat } from "./sniff";
 
 const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -102,6 +102,21 @@ export function cleanFileName(name: string): string {
   return (clean || "upload").slice(0, 255);
 }
 
+/**
+ * A panel's SNP names by panel id, for checking uploads against it. Panels never change once
+ * registered (a new version is a new row), so the decoded set stays valid; only a few are kept.
+ */
+const panelSnps = new Map<string, Set<string>>();
+function snpNamesOf(panelId: string, markerMap: Uint8Array): Set<string> {
+  let names = panelSnps.get(panelId);
+  if (!names) {
+    names = new Set(decodeMarkerMap(markerMap).markers.map((m) => m.name));
+    if (panelSnps.size >= 8) panelSnps.delete(panelSnps.keys().next().value!);
+    panelSnps.set(panelId, names);
+  }
+  return names;
+}
+
 async function uploadWhere(tx: Tx, where: string, params: unknown[]): Promise<GenotypeUploadView | undefined> {
   const rows = await query<GenotypeUploadView>(
     tx,
@@ -115,7 +130,7 @@ async function uploadWhere(tx: Tx, where: string, params: unknown[]): Promise<Ge
  * Stores the raw file in `store` while hashing it and records the upload, status queued. The same
  * bytes for the same customer, or the same idempotency key, give back the earlier upload
  * (`created: false`) and store nothing new. Bad files (empty, binary, compressed, header only,
- * unknown format) are refused before anything is written.
+ * unknown format, another panel's SNPs) are refused before anything is written.
  */
 export async function createUpload(
   tx: Tx,
@@ -129,14 +144,23 @@ export async function createUpload(
     ]);
     if (earlier) return { upload: earlier, created: false };
   }
-  const [panel] = await query<{ id: string }>(tx, `SELECT id::text AS id FROM snp_panels WHERE id = $1::uuid`, [
-    input.panelId,
-  ]);
+  const [panel] = await query<{ id: string; name: string; version: string; markerMap: Uint8Array }>(
+    tx,
+    `SELECT id::text AS id, name, version, marker_map AS "markerMap" FROM snp_panels WHERE id = $1::uuid`,
+    [input.panelId],
+  );
   if (!panel) throw new AppError("NOT_FOUND", "SNP panel not found");
 
   if (input.file.size === 0) throw bad("The file is empty");
   const head = new Uint8Array(await input.file.slice(0, SNIFF_BYTES).arrayBuffer());
-  const format = sniffGenotypeFormat(head, input.file.size <= SNIFF_BYTES);
+  const complete = input.file.size <= SNIFF_BYTES;
+  const format = sniffGenotypeFormat(head, complete);
+  const snps = snpNamesOf(panel.id, panel.markerMap);
+  checkPanelFit(head, complete, format, {
+    size: snps.size,
+    hasSnp: (name) => snps.has(name),
+    label: `${panel.name} v${panel.version}`,
+  });
 
   const id = randomUUID();
   const key = uploadBlobKey(input.customerId, id);
