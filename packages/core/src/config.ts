@@ -81,6 +81,35 @@ export const configSchema = z.object({
   SIGNIN_IP_MAX_FAILURES: int(100, 1),
   /** Audit partitions older than this are dropped by the daily maintenance job (at least 12). */
   AUDIT_RETENTION_MONTHS: int(24, 12),
+  /** Raw genotype files go to this S3 bucket when set; unset → the filesystem under DATA_DIR/blobs. */
+  S3_BUCKET: optional(
+    z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        "must be an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)",
+      ),
+  ),
+  /** The bucket's region (e.g. eu-west-1); required with S3_BUCKET (any value for most S3-compatible servers). */
+  S3_REGION: optional(z.string().regex(/^[a-z0-9-]+$/, "must be a region name like eu-west-1")),
+  /** An S3-compatible server (MinIO, Ceph, R2...); unset → AWS's endpoint for the region. */
+  S3_ENDPOINT: optional(z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })),
+  /** Path-style requests (`endpoint/bucket/key`), which most S3-compatible servers need. */
+  S3_FORCE_PATH_STYLE: bool(false),
+});
+
+// S3 settings that cannot work, or would be silently ignored without a bucket, are named at boot.
+const checkedSchema = configSchema.superRefine((c, ctx) => {
+  if (c.S3_BUCKET && !c.S3_REGION)
+    ctx.addIssue({
+      code: "custom",
+      path: ["S3_REGION"],
+      message: "is required when S3_BUCKET is set (e.g. eu-west-1)",
+    });
+  if (!c.S3_BUCKET)
+    for (const name of ["S3_REGION", "S3_ENDPOINT"] as const)
+      if (c[name])
+        ctx.addIssue({ code: "custom", path: [name], message: "is set but S3_BUCKET is not: set S3_BUCKET to use S3" });
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -91,12 +120,18 @@ export class ConfigError extends Error {
 
 /** Validates the environment; throws ConfigError listing every bad variable by name. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+  const parsed = checkedSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const config = parsed.data;
+  // S3 credentials come from the AWS SDK's default chain, not from this schema (secrets stay out of
+  // the config object); only a half-set static key pair is caught here, where the message is clear.
+  if (config.S3_BUCKET && Boolean(env.AWS_ACCESS_KEY_ID) !== Boolean(env.AWS_SECRET_ACCESS_KEY))
+    throw new ConfigError(
+      "Invalid configuration:\n  AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: set both or neither (S3 credentials)",
+    );
   return { ...config, DATA_DIR: path.resolve(config.DATA_DIR) };
 }
 

@@ -62,3 +62,33 @@ describe("identity settings", () => {
       expect(() => loadConfig({ ALLOWED_ORIGINS: bad }), bad).toThrow(/ALLOWED_ORIGINS/);
   });
 });
+
+describe("S3 settings", () => {
+  it("leaves S3 off by default and reads a full S3 configuration", () => {
+    expect(loadConfig({}).S3_BUCKET).toBeUndefined();
+    const config = loadConfig({
+      S3_BUCKET: "reprotech-raw",
+      S3_REGION: "eu-west-1",
+      S3_ENDPOINT: "http://127.0.0.1:9000",
+      S3_FORCE_PATH_STYLE: "true",
+    });
+    expect(config).toMatchObject({
+      S3_BUCKET: "reprotech-raw",
+      S3_REGION: "eu-west-1",
+      S3_ENDPOINT: "http://127.0.0.1:9000",
+      S3_FORCE_PATH_STYLE: true,
+    });
+  });
+
+  it("names the S3 variable that is wrong", () => {
+    const bad: [Record<string, string>, RegExp][] = [
+      [{ S3_BUCKET: "Bad_Bucket", S3_REGION: "eu-west-1" }, /S3_BUCKET: must be an S3 bucket name/],
+      [{ S3_BUCKET: "reprotech-raw" }, /S3_REGION: is required when S3_BUCKET is set/],
+      [{ S3_BUCKET: "reprotech-raw", S3_REGION: "eu-west-1", S3_ENDPOINT: "s3.local" }, /S3_ENDPOINT: must be an http/],
+      [{ S3_ENDPOINT: "http://127.0.0.1:9000" }, /S3_ENDPOINT: is set but S3_BUCKET is not/],
+      [{ S3_REGION: "eu-west-1" }, /S3_REGION: is set but S3_BUCKET is not/],
+      [{ S3_BUCKET: "reprotech-raw", S3_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIA" }, /set both or neither/],
+    ];
+    for (const [env, message] of bad) expect(() => loadConfig(env), JSON.stringify(env)).toThrow(message);
+  });
+});
