@@ -14,8 +14,6 @@
 // read. Size: GENOTYPE_UPLOAD_MAX_MB, refused from Content-Length up front and, for chunked bodies,
 // while streaming (413, nothing stored).
 import { randomUUID } from "node:crypto";
-import { openAsBlob } from "node:fs";
-import path from "node:path";
 import type { Readable } from "node:stream";
 import { Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -72,8 +70,9 @@ export async function registerGenotypeUpload(
 ): Promise<void> {
   const limitMb = config.GENOTYPE_UPLOAD_MAX_MB;
   const limit = limitMb * 1024 * 1024;
-  const blobRoot = path.join(config.DATA_DIR, "blobs");
-  const store = new genotypes.FileBlobStore(blobRoot);
+  // Staged on local disk even when blobs go to S3: genotypes.upload takes a File, and only a file on
+  // disk backs one without holding the bytes in memory. The procedure then puts it in the blob store.
+  const store = genotypes.stagingStoreFromConfig(config);
 
   await app.register(async (scope) => {
     // Encapsulated: multipart and the raw octet-stream parser apply to this route only.
@@ -138,10 +137,7 @@ export async function registerGenotypeUpload(
         if (truncated() || stored.bytes > limit)
           throw new HttpError(413, `The file is larger than the ${limitMb} MB limit`);
 
-        const file = new File(
-          [await openAsBlob(path.join(blobRoot, ...stagingKey.split("/")))],
-          fields.fileName ?? "upload",
-        );
+        const file = new File([await store.openAsBlob(stagingKey)], fields.fileName ?? "upload");
         const form = new FormData();
         form.set("customerId", fields.customerId);
         form.set("panelId", fields.panelId ?? "");

@@ -1,14 +1,19 @@
 // Where raw genotype files live. The database keeps only a key, the size and the SHA-256; the bytes
 // go to a blob store. put() computes size and SHA-256 while the bytes stream through, so a 2 GB
 // file is never held twice. The filesystem store (the default, under DATA_DIR/blobs) writes to a
-// temporary file beside the target and renames it into place: a reader never sees half a blob.
+// temporary file beside the target and renames it into place: a reader never sees half a blob. With
+// S3_BUCKET set the blobs go to S3 instead (blob-store-s3.ts), under the same keys.
 // Keys are built by the application from ids only (see uploadBlobKey) — never from a file name.
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, openAsBlob } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { Config } from "@reprotech/core";
+import { S3BlobStore } from "./blob-store-s3";
+
+export { S3BlobStore, S3_PART_SIZE, S3_QUEUE_SIZE, type S3BlobStoreOptions } from "./blob-store-s3";
 
 export interface StoredBlob {
   bytes: number;
@@ -42,7 +47,7 @@ export function uploadBlobKey(customerId: string, uploadId: string): string {
   return key;
 }
 
-function toReadable(source: BlobSource): Readable {
+export function toReadable(source: BlobSource): Readable {
   if (source instanceof Readable) return source;
   if (typeof (source as ReadableStream<Uint8Array>).getReader === "function")
     return Readable.fromWeb(source as Parameters<typeof Readable.fromWeb>[0]);
@@ -50,7 +55,7 @@ function toReadable(source: BlobSource): Readable {
 }
 
 /** Counts and hashes the bytes flowing through. */
-function measuring(): { stream: Transform; result: () => StoredBlob } {
+export function measuring(): { stream: Transform; result: () => StoredBlob } {
   const hash = createHash("sha256");
   let bytes = 0;
   const stream = new Transform({
@@ -102,9 +107,42 @@ export class FileBlobStore implements BlobStore {
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
   }
+
+  /** The blob as a file-backed Blob (read lazily from disk), for APIs that take a File. */
+  async openAsBlob(key: string): Promise<Blob> {
+    return openAsBlob(this.pathOf(key));
+  }
 }
 
-/** The configured store: the filesystem under DATA_DIR/blobs. */
-export function blobStoreFromConfig(config: { DATA_DIR: string }): BlobStore {
+export type BlobConfig = Pick<Config, "DATA_DIR"> &
+  Partial<Pick<Config, "S3_BUCKET" | "S3_REGION" | "S3_ENDPOINT" | "S3_FORCE_PATH_STYLE">>;
+
+// One S3 client per configuration: callers ask per request, and a client keeps its connection pool.
+const s3Stores = new WeakMap<object, S3BlobStore>();
+
+/** The configured store: S3 when S3_BUCKET is set, else the filesystem under DATA_DIR/blobs. */
+export function blobStoreFromConfig(config: BlobConfig): BlobStore {
+  if (!config.S3_BUCKET) return new FileBlobStore(path.join(config.DATA_DIR, "blobs"));
+  let store = s3Stores.get(config);
+  if (!store) {
+    // loadConfig refuses this too; a hand-made config gets the same message.
+    if (!config.S3_REGION) throw new Error("S3_REGION is required when S3_BUCKET is set");
+    store = new S3BlobStore({
+      bucket: config.S3_BUCKET,
+      region: config.S3_REGION,
+      endpoint: config.S3_ENDPOINT,
+      forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    });
+    s3Stores.set(config, store);
+  }
+  return store;
+}
+
+/**
+ * Local spool for request bodies on their way in (the streaming upload route), always the
+ * filesystem whatever the blob store: the upload procedure takes a File, and only a file on disk can
+ * back one without holding the bytes in memory. Spooled blobs are deleted once recorded.
+ */
+export function stagingStoreFromConfig(config: Pick<Config, "DATA_DIR">): FileBlobStore {
   return new FileBlobStore(path.join(config.DATA_DIR, "blobs"));
 }
