@@ -18,6 +18,7 @@ import { fastifyTRPCOpenApiPlugin } from "trpc-to-openapi";
 import { registerAnimalTransfer } from "./animal-transfer";
 import { registerGenotypeUpload } from "./genotype-upload";
 import { registerGbvDownloads } from "./gbv-report";
+import { registerGenotypeExport } from "./genotype-export";
 import { installDrain } from "./drain";
 
 export interface AppOptions {
@@ -141,6 +142,7 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
     deps.config.GENOTYPE_UPLOAD_MAX_MB,
   );
   await registerGenotypeUpload(app, (req, res) => createContext(contextInput(req, res, production)), deps.config);
+  registerGenotypeExport(app, (req, res) => createContext(contextInput(req, res, production)));
   registerGbvDownloads(app, (req, res) => createContext(contextInput(req, res, production)));
   const openapi = openApiDocument(deps.version, "/api/v1");
   app.get("/api/v1/openapi.json", async () => openapi);

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `reprotech`: the command line for scripts and lab machines, built on the SDK.
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { Command } from "commander";
 import { createReprotechClient } from "./client";
+import { exportGenotypes } from "./genotype-export";
 import { followUploadProgress, uploadGenotypeFile, type UploadProgressEvent } from "./upload";
 
 const program = new Command()
@@ -129,6 +130,45 @@ genotypesCommand
       process.exitCode = 1;
     }
   });
+
+genotypesCommand
+  .command("export")
+  .description("download the genotypes of a selection of animals as PLINK files in one zip")
+  .requiredOption("--animals <ids>", "animal ids, comma-separated, or @file with one id per line")
+  .requiredOption("--out <file>", "where the zip goes")
+  .option("--format <format>", "bed (.bed/.bim/.fam) or ped (.ped/.map)", "bed")
+  .option("--panel <id>", "the SNP panel, when the animals are genotyped on several")
+  .option("--customer <id>", "only this customer's animals")
+  .option("--skip-missing", "leave out animals not found or without a genotype on the panel")
+  .action(
+    async (opts: {
+      animals: string;
+      out: string;
+      format: string;
+      panel?: string;
+      customer?: string;
+      skipMissing?: boolean;
+    }) => {
+      const { url, token, json } = program.opts<{ url: string; token?: string; json?: boolean }>();
+      const list = opts.animals.startsWith("@") ? await readFile(opts.animals.slice(1), "utf8") : opts.animals;
+      const animalIds = list
+        .split(/[\s,]+/)
+        .map((id) => id.trim())
+        .filter(Boolean);
+      const result = await exportGenotypes({
+        url,
+        token,
+        destination: opts.out,
+        animalIds,
+        format: opts.format as "bed" | "ped",
+        panelId: opts.panel,
+        customerId: opts.customer,
+        skipMissing: opts.skipMissing ?? false,
+      });
+      if (json) console.log(JSON.stringify({ ...result, path: opts.out }, null, 2));
+      else console.error(`Exported ${result.fileName} to ${opts.out} (${(result.bytes / MB).toFixed(1)} MB)`);
+    },
+  );
 
 try {
   await program.parseAsync();

@@ -8,3 +8,9 @@ export {
   type GenotypeUploadResult,
   type UploadProgressEvent,
 } from "./upload";
+export {
+  exportGenotypes,
+  GenotypeExportError,
+  type GenotypeExportInput,
+  type GenotypeExportOptions,
+} from "./genotype-export";

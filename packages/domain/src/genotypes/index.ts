@@ -8,3 +8,4 @@ export * from "./parentage";
 export * from "./progress";
 export * from "./queries";
 export * from "./assign";
+export * from "./export";

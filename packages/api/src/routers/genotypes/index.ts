@@ -17,6 +17,7 @@ import { router, tenantProcedure } from "../../trpc";
 import { uploadProgress } from "./progress";
 import { forAnimal, uploadSamples } from "./queries";
 import { assignSample } from "./samples";
+import { genotypeExportDownload } from "./export";
 
 /** FormData → one value per named field (a field given twice is refused rather than guessed). */
 function formFields(keys: readonly string[], what: string) {
@@ -103,6 +104,7 @@ export const genotypesRouter = router({
   panels: panelsRouter,
   uploads: uploadsRouter,
   forAnimal,
+  export: router({ download: genotypeExportDownload }),
 
   upload: tenantProcedure("genotypes.upload")
     .input(uploadFormInput)
