@@ -7,7 +7,7 @@
 //   (FinalReport, VCF), binary garbage past the sniffed start, a FinalReport with a missing allele
 //   column, a VCF whose FORMAT has no GT, a VCF repeating a sample column — no genotype, no sample result;
 // - per-sample outcomes of a completed upload: a sample ID repeated in a FinalReport (that sample is an
-//   error, the others are stored), a few SNPs not on the panel (ignored, the panel's SNPs stored).
+//   error, the others are stored), a few SNPs not on the panel (ignored and noted on each sample result).
 // Elsewhere: a file over the size limit (stream.test.ts, upload.test.ts), a customer outside the
 // caller's scope (upload.test.ts, stream.test.ts), a customer user uploading for another farm
 // (tenancy.test.ts), compressed and unrecognised files (upload.test.ts).
@@ -312,13 +312,20 @@ describe("per-sample outcomes: the upload completes, the good samples are stored
     expect(r.genotypes.map((g) => g.animalId).sort()).toEqual([a2.id, a3.id].sort());
   });
 
-  it("a few SNPs not on the panel are ignored and the panel's SNPs stored", async () => {
+  it("a few SNPs not on the panel are ignored, reported on the sample, and the panel's SNPs stored", async () => {
     const [a1] = animals as [(typeof animals)[0]];
     // 2 of 22 SNPs unknown: under the wrong-panel threshold, so the upload is taken.
     const content = finalReport([a1.officialId], [...SNPS_A.slice(0, 10), "X1", "X2", ...SNPS_A.slice(10)]);
     const r = await uploadAndIngest(content);
     expect(r.outcome).toEqual({ status: "completed", sampleCount: 1, matchedCount: 1, storedCount: 1 });
-    expect(r.samples).toEqual([expect.objectContaining({ sampleId: a1.officialId, outcome: "stored", callRate: 1 })]);
+    expect(r.samples).toEqual([
+      expect.objectContaining({
+        sampleId: a1.officialId,
+        outcome: "stored",
+        callRate: 1,
+        messages: ["2 of the file's 22 SNPs are not on the panel and were ignored"],
+      }),
+    ]);
     // The unknown rows took call() positions 10 and 11, so the panel's SNPs after them shifted by 2.
     const expected = new Uint8Array(Math.ceil(SNPS_A.length / 4));
     SNPS_A.forEach((_, j) => {

@@ -145,7 +145,8 @@ function evaluate(parsed: Parsed, match: (id: string) => { animalId: string | nu
       qcStatus === "warn" ? [`call rate ${(base.callRate * 100).toFixed(1)}% is below ${WARN_CALL_RATE * 100}%`] : [];
     return { ...base, animalId, outcome: "stored", messages, row, qcStatus };
   });
-  return results.filter((r) => r !== undefined);
+  const notes = parsed.notes ?? [];
+  return results.filter((r) => r !== undefined).map((r) => ({ ...r, messages: [...r.messages, ...notes] }));
 }
 
 /**

@@ -16,7 +16,7 @@ export type ToParser = { type: "chunk"; buffer: ArrayBuffer } | { type: "end" };
 
 export type FromParser =
   | { type: "consumed"; bytes: number }
-  | { type: "done"; sampleIds: string[]; nSamples: number; nSnps: number; data: ArrayBuffer }
+  | { type: "done"; sampleIds: string[]; notes?: string[]; nSamples: number; nSnps: number; data: ArrayBuffer }
   | {
       type: "error";
       /** Set when the library rejected the file (GenotypeFormatError); otherwise an unexpected failure. */

@@ -52,8 +52,8 @@ export async function parseInThread(
       } else if (message.type === "done") {
         settled = true;
         credit?.();
-        const { sampleIds, nSamples, nSnps } = message;
-        resolve({ sampleIds, genotypes: { nSamples, nSnps, data: new Uint8Array(message.data) } });
+        const { sampleIds, notes, nSamples, nSnps } = message;
+        resolve({ sampleIds, notes, genotypes: { nSamples, nSnps, data: new Uint8Array(message.data) } });
       } else
         fail(message.format ? formatError(message.format) : new Error(`genotype parse thread: ${message.message}`));
     });

@@ -45,7 +45,7 @@ try {
     data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer
       ? data.buffer
       : data.slice().buffer;
-  send({ type: "done", sampleIds: parsed.sampleIds, nSamples, nSnps, data: exact }, [exact]);
+  send({ type: "done", sampleIds: parsed.sampleIds, notes: parsed.notes, nSamples, nSnps, data: exact }, [exact]);
 } catch (error) {
   send(
     error instanceof GenotypeFormatError
