@@ -26,10 +26,11 @@ export interface S3BlobStoreOptions {
 
 /**
  * Multipart tuning. lib-storage buffers up to `queueSize` parts in flight plus the one being filled,
- * so a put holds at most ~(4 + 1) × 8 MiB = 40 MiB whatever the file's size — well inside the 300 MB
- * budget of the server even with a few concurrent uploads. 8 MiB parts (S3's minimum is 5 MiB) keep a
- * 2 GB file at 256 parts (the limit is 10,000, i.e. files up to ~80 GB) and 4 parallel PUTs are enough
- * to fill a 1 Gbit/s link to S3 without stalling the source stream.
+ * so a put holds ~(4 + 1) × 8 MiB = 40 MiB of part buffers whatever the file's size (measured against
+ * s3rver: RSS grows by ~60-90 MB, GC slack included, for 60, 300 and 600 MB bodies alike) — inside the
+ * server's 300 MB budget with a couple of concurrent uploads. 8 MiB parts (S3's minimum is 5 MiB) keep
+ * a 2 GB file at 256 parts (the limit is 10,000, i.e. files up to ~80 GB), and 4 parallel part PUTs
+ * keep a fast link to S3 busy without stalling the source stream.
  */
 export const S3_PART_SIZE = 8 * 1024 * 1024;
 export const S3_QUEUE_SIZE = 4;
