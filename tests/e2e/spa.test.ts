@@ -79,12 +79,12 @@ describe("SPA served by the built server", () => {
   it("navigates client-side to a module that is not built yet and shows what is coming", async () => {
     const page = await openPage("/");
     await page.evaluate(() => ((globalThis as Record<string, unknown>).__noReload = true));
-    await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Genomics" }).click();
-    await page.waitForURL(`${server.url}/genomics`);
-    await page.getByRole("heading", { name: "Genomics", level: 2 }).waitFor();
-    await page.getByText("Coming with the Genomics module").waitFor();
+    await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Breeding" }).click();
+    await page.waitForURL(`${server.url}/breeding`);
+    await page.getByRole("heading", { name: "Breeding", level: 2 }).waitFor();
+    await page.getByText("Coming with the Breeding module").waitFor();
     // Active link is marked for assistive technology; no full page load happened.
-    expect(await page.getByRole("link", { name: "Genomics" }).first().getAttribute("aria-current")).toBe("page");
+    expect(await page.getByRole("link", { name: "Breeding" }).first().getAttribute("aria-current")).toBe("page");
     expect(await page.evaluate(() => (globalThis as Record<string, unknown>).__noReload)).toBe(true);
 
     await page.getByRole("link", { name: "Back to the dashboard" }).click();

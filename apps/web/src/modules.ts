@@ -1,6 +1,7 @@
 // The business modules of Reprotech as the navigation shows them. A module that has not shipped gets a
 // "coming with <module>" page until its folder in packages/domain and its router in packages/api exist.
-// Animals has shipped (with the AI-bull catalogue next to it); administration too: see navigation.ts.
+// Animals has shipped (with the AI-bull catalogue next to it), Genomics with genotype uploads; administration
+// too: see navigation.ts.
 import type { Permission } from "@reprotech/core/permissions";
 
 export type ModuleId = "animals" | "genomics" | "breeding" | "laboratory" | "analytics";
@@ -35,7 +36,8 @@ export const modules: readonly ModuleInfo[] = [
     path: "/genomics",
     summary: "Genotype uploads, SNP panels, quality control and genomic breeding values.",
     plans: ["Upload genotype files with live progress", "QC and parentage verification", "GBV scores per animal"],
-    shipped: false,
+    shipped: true,
+    permission: "genotypes.read",
   },
   {
     id: "breeding",

@@ -22,6 +22,9 @@ import { AuditPage } from "./pages/admin/audit/AuditPage";
 import { CustomersPage } from "./pages/admin/customers/CustomersPage";
 import { UsersPage } from "./pages/admin/users/UsersPage";
 import { ComingSoonPage } from "./pages/ComingSoonPage";
+import { GenotypesPage } from "./pages/genotypes/GenotypesPage";
+import { UploadDetailPage } from "./pages/genotypes/UploadDetailPage";
+import { UploadPage } from "./pages/genotypes/UploadPage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { StatusPage } from "./pages/StatusPage";
@@ -109,8 +112,24 @@ const bullsRoute = createRoute({
   component: BullsPage,
 });
 
+const genomicsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: "/genomics",
+  component: GenotypesPage,
+});
+const genotypeUploadRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: "/genomics/upload",
+  component: UploadPage,
+});
+const genotypeUploadDetailRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: "/genomics/uploads/$uploadId",
+  component: UploadDetailPage,
+});
+
 /** A module that has not shipped yet: its own path, a page saying what is coming. */
-function comingSoonRoute<const Id extends Exclude<ModuleId, "animals">>(id: Id) {
+function comingSoonRoute<const Id extends Exclude<ModuleId, "animals" | "genomics">>(id: Id) {
   const info = moduleById[id];
   return createRoute({
     getParentRoute: () => signedInRoute,
@@ -135,7 +154,9 @@ const routeTree = rootRoute.addChildren([
     animalImportRoute,
     animalDetailRoute,
     bullsRoute,
-    comingSoonRoute("genomics"),
+    genomicsRoute,
+    genotypeUploadRoute,
+    genotypeUploadDetailRoute,
     comingSoonRoute("breeding"),
     comingSoonRoute("laboratory"),
     comingSoonRoute("analytics"),

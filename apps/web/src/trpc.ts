@@ -4,6 +4,7 @@ import {
   createTRPCClient,
   httpBatchLink,
   httpLink,
+  httpSubscriptionLink,
   isNonJsonSerializable,
   splitLink,
   type TRPCClient,
@@ -30,6 +31,14 @@ export type Pedigree = RouterOutputs["animals"]["pedigree"];
 export type PedigreeNode = Pedigree["nodes"][number];
 export type ImportReport = RouterOutputs["animals"]["import"]["dryRun"];
 export type Bull = RouterOutputs["bulls"]["get"];
+export type SnpPanel = RouterOutputs["genotypes"]["panels"]["list"][number];
+export type GenotypeUpload = RouterOutputs["genotypes"]["uploads"]["get"];
+export type SampleResult = RouterOutputs["genotypes"]["uploads"]["samples"][number];
+export type GenotypeSummary = RouterOutputs["genotypes"]["forAnimal"];
+export type GenotypeEntry = GenotypeSummary["current"][number];
+type Yielded<T> = T extends AsyncIterable<infer U> ? U : never;
+/** One event of genotypes.uploads.progress (the subscription's output is the stream of them). */
+export type UploadProgressEvent = Yielded<RouterOutputs["genotypes"]["uploads"]["progress"]>;
 
 export type ApiClient = TRPCClient<AppRouter>;
 export type ApiOptions = TRPCOptionsProxy<AppRouter>;
@@ -47,12 +56,18 @@ export function createApiClient(url = "/trpc"): ApiClient {
       // The status poll (every 5 s, on every page) travels on its own: a page's data never waits for the
       // health checks, and each response's HTTP status stays that of the page's own calls (one 403 is a
       // 403, not a 207 mixed with the poll's 200).
-      // Files (the animal import's FormData) cannot be batched as JSON: they go one per request, through
+      // Files (the animal import's and genotype upload's FormData) cannot be batched as JSON: they go one per request, through
       // XMLHttpRequest so the page can show upload progress (lib/upload.ts).
+      // Subscriptions (a genotype upload's processing progress) are server-sent events: the browser's
+      // EventSource sends the session cookie on same-origin requests by itself.
       splitLink({
-        condition: (op) => isNonJsonSerializable(op.input),
-        true: httpLink({ url, transformer: superjson, fetch: uploadingFetch }),
-        false: splitLink({ condition: (op) => op.path.startsWith("system."), true: batch(), false: batch() }),
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({ url, transformer: superjson }),
+        false: splitLink({
+          condition: (op) => isNonJsonSerializable(op.input),
+          true: httpLink({ url, transformer: superjson, fetch: uploadingFetch }),
+          false: splitLink({ condition: (op) => op.path.startsWith("system."), true: batch(), false: batch() }),
+        }),
       }),
     ],
   });

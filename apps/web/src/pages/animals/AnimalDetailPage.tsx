@@ -1,7 +1,19 @@
 // One animal: identity and status, parents (herd sire or AI bull with its NAAB code, dam, ET
 // recipient), the pedigree inbreeding coefficient, the drawn pedigree (2–5 generations, in the URL),
 // descendants and notes. Staff and the farm's users with animals.write edit it and change its status.
-import { Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Text, Title, Tooltip } from "@mantine/core";
+import {
+  Badge,
+  Button,
+  Card,
+  Group,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Tabs,
+  Text,
+  Title,
+  Tooltip,
+} from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { getRouteApi } from "@tanstack/react-router";
 import { useState, type ReactNode } from "react";
@@ -13,6 +25,7 @@ import { useTRPC, type AnimalDetail } from "../../trpc";
 import { AnimalFormModal } from "./AnimalFormModal";
 import { DescendantsCard } from "./DescendantsCard";
 import { DEFAULT_PEDIGREE_DEPTH, PEDIGREE_DEPTHS } from "./detailSearch";
+import { GenomicsTab } from "./GenomicsTab";
 import { breedLabel, formatInbreeding, SEX_LABELS, STATUS_COLORS, STATUS_LABELS } from "./labels";
 import { PedigreeTree } from "./PedigreeTree";
 import { StatusModal } from "./StatusModal";
@@ -183,29 +196,49 @@ export function AnimalDetailPage() {
             </Stack>
           </Card>
 
-          <Card withBorder padding="lg" data-testid="pedigree-card">
-            <Group justify="space-between" mb="sm" wrap="wrap">
-              <Title order={3} size="h4">
-                Pedigree
-              </Title>
-              <Group gap="xs">
-                <Text size="sm" c="dimmed">
-                  Generations
-                </Text>
-                <SegmentedControl
-                  size="xs"
-                  value={String(depth)}
-                  onChange={(v) => void navigate({ search: { depth: Number(v) }, replace: true })}
-                  data={PEDIGREE_DEPTHS.map((d) => String(d))}
-                  data-testid="pedigree-depth"
-                />
-              </Group>
-            </Group>
-            <QueryState error={pedigree.error} isPending={pedigree.isPending} />
-            {pedigree.data && <PedigreeTree pedigree={pedigree.data} depth={depth} />}
-          </Card>
+          {/* Pedigree and family first; the Genomics tab (genotypes.forAnimal) loads when opened. */}
+          <Tabs defaultValue="family" keepMounted={false}>
+            <Tabs.List mb="md">
+              <Tabs.Tab value="family" data-testid="tab-family">
+                Pedigree &amp; family
+              </Tabs.Tab>
+              {can("genotypes.read") && (
+                <Tabs.Tab value="genomics" data-testid="tab-genomics">
+                  Genomics
+                </Tabs.Tab>
+              )}
+            </Tabs.List>
+            <Tabs.Panel value="family">
+              <Stack gap="lg">
+                <Card withBorder padding="lg" data-testid="pedigree-card">
+                  <Group justify="space-between" mb="sm" wrap="wrap">
+                    <Title order={3} size="h4">
+                      Pedigree
+                    </Title>
+                    <Group gap="xs">
+                      <Text size="sm" c="dimmed">
+                        Generations
+                      </Text>
+                      <SegmentedControl
+                        size="xs"
+                        value={String(depth)}
+                        onChange={(v) => void navigate({ search: { depth: Number(v) }, replace: true })}
+                        data={PEDIGREE_DEPTHS.map((d) => String(d))}
+                        data-testid="pedigree-depth"
+                      />
+                    </Group>
+                  </Group>
+                  <QueryState error={pedigree.error} isPending={pedigree.isPending} />
+                  {pedigree.data && <PedigreeTree pedigree={pedigree.data} depth={depth} />}
+                </Card>
 
-          <DescendantsCard animalId={animal.id} customerId={animal.customerId} />
+                <DescendantsCard animalId={animal.id} customerId={animal.customerId} />
+              </Stack>
+            </Tabs.Panel>
+            <Tabs.Panel value="genomics">
+              <GenomicsTab animalId={animal.id} customerId={animal.customerId} />
+            </Tabs.Panel>
+          </Tabs>
 
           <Card withBorder padding="lg">
             <Title order={3} size="h4" mb="xs">
