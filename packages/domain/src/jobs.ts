@@ -1,10 +1,17 @@
 // Which handler processes which queue. The worker process registers these on BullMQ; the embedded
 // single-process mode registers the same handlers on the in-process queue.
-import { auditMaintenanceQueue, genotypeIngestQueue, heartbeatQueue, type CacheRuntime } from "@reprotech/cache";
+import {
+  auditMaintenanceQueue,
+  gbvScoreQueue,
+  genotypeIngestQueue,
+  heartbeatQueue,
+  type CacheRuntime,
+} from "@reprotech/cache";
 import type { Logger } from "@reprotech/core";
 import type { PrismaClient } from "@reprotech/db";
 import { AUDIT_MAINTENANCE_EVERY_MS, maintainAuditPartitions } from "./audit/maintenance";
 import type { BlobStore } from "./genotypes/blob-store";
+import { scoreModelsBatch, scoreUpload } from "./gbv/scoring";
 import { registerTrainingJob } from "./gbv/training-job";
 import { ingestWithProgress } from "./genotypes/progress";
 import { HEARTBEAT_EVERY_MS, recordHeartbeat } from "./system/heartbeat";
@@ -38,8 +45,26 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
       // Progress (bytes read, phase, final per-sample state) on the upload's tenant channel.
       const outcome = await ingestWithProgress(deps.db, blobs, payload, { cache, pubsub: deps.runtime.pubsub });
       deps.log.info({ ...payload, ...outcome }, "genotype upload ingested");
+      // The new genotypes' GBVs, at once, with the published models of the panel. A completed ingest
+      // is "skipped" when the job is retried (say the worker died right after the ingest committed):
+      // scoring then runs again, idempotently, so no stored genotype is left unscored.
+      if (outcome.status !== "failed") {
+        const scored = await scoreUpload(deps.db, payload, { cache });
+        if (scored.models) deps.log.info({ ...payload, ...scored }, "new genotypes scored");
+      }
     },
     { concurrency: deps.concurrency },
+  );
+  queues.process(
+    gbvScoreQueue,
+    async ({ modelIds }, job) => {
+      const outcome = await scoreModelsBatch(deps.db, modelIds, {
+        cache,
+        onProgress: (genotypesDone) => job.reportProgress({ genotypesDone }),
+      });
+      deps.log.info({ modelIds, ...outcome }, "GBV models scored");
+    },
+    { concurrency: 1 },
   );
   registerTrainingJob(deps);
   await queues.schedule(heartbeatQueue, HEARTBEAT_EVERY_MS, { scheduledBy: deps.workerId });

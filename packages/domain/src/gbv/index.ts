@@ -5,6 +5,14 @@ export * from "./traits";
 export * from "./phenotypes"; // phenotype upload for training
 export * from "./training"; // gbv-train job: SNP-BLUP + k-fold CV → draft model
 export * from "./training-progress";
+export * from "./genotype-pages";
+export * from "./effects-file";
+export * from "./effects-import";
+export * from "./lifecycle";
+export * from "./percentiles";
+export * from "./scoring";
+export * from "./models";
+export * from "./for-animal";
 export * from "./selection-index";
 export * from "./ranking";
 export * from "./distribution";

@@ -139,7 +139,9 @@ export async function insertModel(tx: Tx, m: NewModel): Promise<{ id: string; ve
       `model has ${m.effects.length} effects and ${m.alleleFreqs.length} frequencies for a panel of ${panel.markerCount} SNPs`,
     );
   // Serialises version allocation per trait and panel until COMMIT.
-  await query(tx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [`gbv-model:${m.traitId}:${m.panelId}`]);
+  await query(tx, `SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended($1, 7))`, [
+    `gbv-model:${m.traitId}:${m.panelId}`,
+  ]);
   const [{ version }] = (await query<{ version: number }>(
     tx,
     `SELECT coalesce(max(version), 0)::int + 1 AS version FROM gbv_models WHERE trait_id = $1::uuid AND panel_id = $2::uuid`,

@@ -1,0 +1,221 @@
+// Scoring genotypes with published models: the genomics library's table-lookup kernel
+// (scoreGenotypes) over pages of packed rows, reliabilities from the library (per-animal PEV
+// approximation when the model carries reference information, Daetwyler's expectation otherwise),
+// predictions written per page. Two entry points:
+// - scoreModelsBatch: the gbv-score job after a publication — every current genotype on the panel,
+//   all tenants, in keyset pages (PAGE_SIZE rows, never the whole panel in memory), then the traits'
+//   percentiles, then every customer's GBV cache.
+// - scoreUpload: right after a genotype ingest (jobs.ts) — the upload's stored genotypes with every
+//   published model of its panel, in the customer's own scope, then percentiles and the caches of the
+//   customers whose answers changed.
+// Writes are idempotent (one prediction per model and genotype: a re-run rewrites the same rows) and
+// crash-safe (each page commits alone; a retried job redoes what is missing). Each page's write takes
+// the trait's scoring lock and checks the model is still published and the genotype still current,
+// so a late page can neither revive a retired model nor make an outdated genotype's GBV current.
+import type { Cache } from "@reprotech/cache";
+import { withSystem, withTenant, type PrismaClient, type Tx } from "@reprotech/db";
+import { approximateReliability, daetwylerReliability, scoreGenotypes, type PackedMatrix } from "@reprotech/genomics";
+import { query } from "../animals/sql";
+import { invalidateGbv } from "./cache";
+import { PAGE_SIZE, readGenotypePage, type GenotypePage } from "./genotype-pages";
+import { loadScoringModels, type ScoringModel } from "./model-store";
+import { lockTraitScoring, recomputePercentiles } from "./percentiles";
+
+export interface ScoreOutcome {
+  models: number;
+  genotypes: number;
+  predictions: number;
+}
+
+/** Values (row-major n × k, one column per model) and reliabilities of one page. */
+export function scorePage(
+  m: PackedMatrix,
+  models: readonly ScoringModel[],
+): { values: Float64Array[]; rel: Float64Array[] } {
+  const values: Float64Array[] = models.map(() => new Float64Array(m.nSamples));
+  // Models sharing their allele frequencies (say, imported effects centred on the same genotypes) go
+  // through the kernel together: one pass over the bytes scores up to four traits at once.
+  const groups: number[][] = [];
+  models.forEach((model, t) => {
+    const same = groups.find((ts) => sameFreqs(models[ts[0]!]!.alleleFreqs, model.alleleFreqs));
+    if (same) same.push(t);
+    else groups.push([t]);
+  });
+  for (const ts of groups) {
+    const k = ts.length;
+    const out = scoreGenotypes(
+      m,
+      models[ts[0]!]!.alleleFreqs,
+      ts.map((t) => models[t]!.effects),
+      { intercepts: ts.map((t) => models[t]!.intercept) },
+    );
+    ts.forEach((t, c) => {
+      const v = values[t]!;
+      for (let r = 0; r < m.nSamples; r++) v[r] = out[r * k + c]!;
+    });
+  }
+  const rel = models.map((model) => reliabilities(m, model));
+  return { values, rel };
+}
+
+function sameFreqs(a: Float64Array, b: Float64Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let j = 0; j < a.length; j++) if (a[j] !== b[j] && !(Number.isNaN(a[j]!) && Number.isNaN(b[j]!))) return false;
+  return true;
+}
+
+const clamp01 = (x: number) => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
+
+/** Per-animal reliabilities of a model for the page's animals. */
+export function reliabilities(m: PackedMatrix, model: ScoringModel): Float64Array {
+  const r = model.reliability;
+  const out = new Float64Array(m.nSamples);
+  if (r?.method === "pev") {
+    const approx = approximateReliability(
+      m,
+      { p: model.alleleFreqs, snpMask: r.snpMask, lambda: r.lambda, snpInformation: r.snpInformation },
+      r.mEff === undefined ? {} : { mEff: r.mEff },
+    );
+    for (let i = 0; i < out.length; i++) out[i] = clamp01(approx[i]!);
+  } else if (r?.method === "daetwyler") {
+    out.fill(clamp01(daetwylerReliability(r.nReference, r.h2, r.mEff)));
+  }
+  // No reliability information: 0, i.e. "not known to be reliable", never invented.
+  return out;
+}
+
+/**
+ * Writes one page's predictions for the models (in the transaction's scope). Returns how many rows
+ * were written. Models are locked in trait order, so two writers never deadlock.
+ */
+async function writePage(
+  tx: Tx,
+  page: GenotypePage,
+  models: readonly ScoringModel[],
+  scored: ReturnType<typeof scorePage>,
+) {
+  let written = 0;
+  const order = models.map((_, t) => t).sort((x, y) => (models[x]!.traitId < models[y]!.traitId ? -1 : 1));
+  for (const t of order) {
+    const model = models[t]!;
+    await lockTraitScoring(tx, model.traitId);
+    const [live] = await query<{ status: string }>(
+      tx,
+      `SELECT status::text AS status FROM gbv_models WHERE id = $1::uuid`,
+      [model.id],
+    );
+    if (live?.status !== "published") continue;
+    const ids = page.genotypeIds;
+    // The animal's earlier current GBV for the trait becomes history (not this very row: re-runs keep it).
+    await query(
+      tx,
+      `UPDATE gbv_predictions p SET is_current = false
+       FROM genotypes g
+       WHERE g.id = ANY($3::text[]::uuid[]) AND g.is_current AND p.animal_id = g.animal_id
+         AND p.trait_id = $2::uuid AND p.is_current AND NOT (p.model_id = $1::uuid AND p.genotype_id = g.id)`,
+      [model.id, model.traitId, ids],
+    );
+    const rows = await query<{ n: number }>(
+      tx,
+      `WITH written AS (
+         INSERT INTO gbv_predictions (id, customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability, is_current)
+         SELECT gen_random_uuid(), g.customer_id, g.animal_id, $2::uuid, $1::uuid, g.id, r.value, r.reliability, true
+         FROM unnest($3::text[], $4::float8[], $5::float8[]) AS r(genotype_id, value, reliability)
+         JOIN genotypes g ON g.id = r.genotype_id::uuid AND g.is_current
+         ON CONFLICT (model_id, genotype_id) DO UPDATE
+           SET value = EXCLUDED.value, reliability = EXCLUDED.reliability, is_current = true
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM written`,
+      [model.id, model.traitId, ids, Array.from(scored.values[t]!), Array.from(scored.rel[t]!)],
+    );
+    written += rows[0]?.n ?? 0;
+  }
+  return written;
+}
+
+function byPanel(models: ScoringModel[]): Map<string, ScoringModel[]> {
+  const out = new Map<string, ScoringModel[]>();
+  for (const m of models) out.set(m.panelId, [...(out.get(m.panelId) ?? []), m]);
+  return out;
+}
+
+/** The gbv-score job: every current genotype on the models' panels, all tenants. */
+export async function scoreModelsBatch(
+  db: PrismaClient,
+  modelIds: readonly string[],
+  opts: { cache?: Cache; pageSize?: number; onProgress?: (genotypesDone: number) => void | Promise<void> } = {},
+): Promise<ScoreOutcome> {
+  const models = (await withSystem(db, (tx) => loadScoringModels(tx, modelIds))).filter(
+    (m) => m.status === "published",
+  );
+  const outcome: ScoreOutcome = { models: models.length, genotypes: 0, predictions: 0 };
+  for (const [panelId, group] of byPanel(models)) {
+    const nSnps = group[0]!.effects.length;
+    let after: string | null = null;
+    for (;;) {
+      const page = await withSystem(db, (tx) =>
+        readGenotypePage(tx, panelId, nSnps, after, opts.pageSize ?? PAGE_SIZE),
+      );
+      if (!page) break;
+      const scored = scorePage(page.matrix, group);
+      outcome.predictions += await withSystem(db, (tx) => writePage(tx, page, group, scored), { timeout: 5 * 60_000 });
+      outcome.genotypes += page.genotypeIds.length;
+      after = page.genotypeIds.at(-1)!;
+      await opts.onProgress?.(outcome.genotypes);
+    }
+  }
+  const traits = [...new Set(models.map((m) => m.traitId))];
+  for (const traitId of traits)
+    await withSystem(db, (tx) => recomputePercentiles(tx, traitId), { timeout: 5 * 60_000 });
+  // Every farm's GBVs (and percentiles) may have changed.
+  if (opts.cache && models.length) await invalidateGbv(opts.cache, "all");
+  return outcome;
+}
+
+/** Right after an ingest: the upload's current genotypes with every published model of its panel. */
+export async function scoreUpload(
+  db: PrismaClient,
+  payload: { uploadId: string; customerId: string },
+  opts: { cache?: Cache } = {},
+): Promise<ScoreOutcome> {
+  const scope = { customerIds: [payload.customerId], userId: null };
+  const found = await withTenant(db, scope, async (tx) => {
+    const ids = await query<{ id: string; panelId: string }>(
+      tx,
+      `SELECT m.id::text AS id, m.panel_id::text AS "panelId" FROM gbv_models m
+       JOIN genotype_uploads u ON u.panel_id = m.panel_id
+       WHERE u.id = $1::uuid AND u.customer_id = $2::uuid AND m.status = 'published'`,
+      [payload.uploadId, payload.customerId],
+    );
+    return ids.length
+      ? loadScoringModels(
+          tx,
+          ids.map((r) => r.id),
+        )
+      : [];
+  });
+  const outcome: ScoreOutcome = { models: found.length, genotypes: 0, predictions: 0 };
+  if (found.length === 0) return outcome;
+  const panelId = found[0]!.panelId;
+  const nSnps = found[0]!.effects.length;
+  let after: string | null = null;
+  for (;;) {
+    const page = await withTenant(db, scope, (tx) =>
+      readGenotypePage(tx, panelId, nSnps, after, PAGE_SIZE, { uploadId: payload.uploadId }),
+    );
+    if (!page) break;
+    const scored = scorePage(page.matrix, found);
+    outcome.predictions += await withTenant(db, scope, (tx) => writePage(tx, page, found, scored));
+    outcome.genotypes += page.genotypeIds.length;
+    after = page.genotypeIds.at(-1)!;
+  }
+  // Percentiles within breed span farms: recomputed in the '*' scope; only changed rows are written.
+  const changed = new Set<string>([payload.customerId]);
+  for (const traitId of new Set(found.map((m) => m.traitId))) {
+    const customers = await withSystem(db, (tx) => recomputePercentiles(tx, traitId));
+    for (const c of customers) changed.add(c);
+  }
+  if (opts.cache) for (const c of changed) await invalidateGbv(opts.cache, c);
+  return outcome;
+}
