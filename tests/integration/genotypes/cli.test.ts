@@ -85,9 +85,17 @@ beforeAll(async () => {
       ),
     ]),
   );
+  // No allele columns: accepted at the upload (its SNP is on the panel), failed by the ingest.
   await writeFile(
     path.join(dataDir, "broken_FinalReport.txt"),
-    ["[Header]", "GSGT Version,2.0.4", "[Data]", "SNP Name,Sample ID,GC Score", "snp1,X,0.9", ""].join("\n"),
+    [
+      "[Header]",
+      "GSGT Version,2.0.4",
+      "[Data]",
+      "SNP Name,Sample ID,GC Score",
+      `${pop.panel.markers[0]!.name},X,0.9`,
+      "",
+    ].join("\n"),
   );
   const tech = (await callerFor(world, world.usersA.technician.email)).caller;
   panelId = await registerMapPanel(tech, formatMap(pop.panel), "CLI chip");
