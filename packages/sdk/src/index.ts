@@ -14,3 +14,4 @@ export {
   type GenotypeExportInput,
   type GenotypeExportOptions,
 } from "./genotype-export";
+export { downloadGenomicReport, downloadRankingCsv, GbvDownloadError, type SavedDownload } from "./gbv";
