@@ -4,8 +4,9 @@
 //   header only, binary garbage, a file of another panel (FinalReport, VCF, .ped) and a file most of
 //   whose SNPs are not on the panel — no upload row, no blob (not even a staged one);
 // - failed by the ingest job (upload row `failed` with the reader's message): truncated mid-row
-//   (FinalReport, VCF), binary garbage past the sniffed start, a FinalReport with a missing allele
-//   column, a VCF whose FORMAT has no GT, a VCF repeating a sample column — no genotype, no sample result;
+//   (FinalReport, also cut inside a row's last column, and VCF), binary garbage past the sniffed
+//   start, a FinalReport with a missing allele column, a VCF whose FORMAT has no GT, a VCF repeating
+//   a sample column — no genotype, no sample result;
 // - per-sample outcomes of a completed upload: a sample ID repeated in a FinalReport (that sample is an
 //   error, the others are stored), a few SNPs not on the panel (ignored and noted on each sample result).
 // Elsewhere: a file over the size limit (stream.test.ts, upload.test.ts), a customer outside the
@@ -221,6 +222,19 @@ describe("failed by the ingest: the upload ends failed with the reader's message
         return {
           content: t.text,
           message: `The file could not be read: line ${t.line}: FinalReport: file ends mid-row: 3 of 5 columns`,
+        };
+      },
+    ],
+    [
+      "a FinalReport cut inside the last column of a row (every column there, the sample short)",
+      () => {
+        const lines = finalReport(ids()).split("\n");
+        const a2 = ids()[1]!;
+        // Row 30 is sample 2's tenth: "A10,<id>,A,B,0.9" ends as "…,0." with no line break.
+        const text = [...lines.slice(0, 33), lines[33]!.slice(0, -1)].join("\n");
+        return {
+          content: text,
+          message: `The file could not be read: line 34: FinalReport: file ends mid-row: sample ${a2} has 10 rows, the first sample has 20`,
         };
       },
     ],

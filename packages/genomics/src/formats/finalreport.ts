@@ -573,6 +573,16 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
       throw new GenotypeFormatError("NO_DATA", "FinalReport: [Data] section has no header row and no data", lb.lineNo);
     if (this.layout === "matrix") this.finishMatrix();
     else {
+      // A last row cut inside its last column still has every column; the file ending without a
+      // newline while its last sample is short of the rows the first sample (or the header) had
+      // gives the truncation away, so no partial sample is read as if it were whole.
+      const cur = this.cur;
+      const expected = this.firstSampleRows > 0 ? this.firstSampleRows : Number(this.header["Num SNPs"]);
+      if (lb.unterminated && cur && cur.rows < expected)
+        throw this.error(
+          "TRUNCATED",
+          `file ends mid-row: sample ${cur.id} has ${cur.rows} rows, ${this.firstSampleRows > 0 ? "the first sample has" : "the header says Num SNPs"} ${expected}`,
+        );
       this.endSample();
       if (this.dataRows === 0)
         throw new GenotypeFormatError("NO_DATA", "FinalReport: [Data] has a header row but no data rows", lb.lineNo);
