@@ -1,7 +1,8 @@
 // Messages between the ingest (main thread) and the genotype-parse worker thread. The main thread
-// streams the stored file as transferred ArrayBuffers (never more than a small window unconsumed);
-// the thread acknowledges each chunk once the parser has consumed it (that is the job's "bytes
-// read"), and answers with the packed matrix as a transferred ArrayBuffer — or the reader's error.
+// streams the stored file in a few fixed buffers that go back and forth (transferred, never copied
+// by postMessage): the thread hands each one back once the parser has consumed it (that is the
+// job's "bytes read"), so no more than the pool is ever in flight and no garbage buffers pile up.
+// The answer is the packed matrix as a transferred ArrayBuffer — or the reader's error.
 import type { GenotypeFormatErrorCode } from "@reprotech/genomics";
 import type { GenotypeFileFormat } from "./sniff";
 
@@ -12,10 +13,11 @@ export interface ParseThreadInit {
   markerMap: Uint8Array;
 }
 
-export type ToParser = { type: "chunk"; buffer: ArrayBuffer } | { type: "end" };
+/** A chunk is the first `length` bytes of `buffer`. */
+export type ToParser = { type: "chunk"; buffer: ArrayBuffer; length: number } | { type: "end" };
 
 export type FromParser =
-  | { type: "consumed"; bytes: number }
+  | { type: "consumed"; bytes: number; buffer: ArrayBuffer }
   | { type: "done"; sampleIds: string[]; notes?: string[]; nSamples: number; nSnps: number; data: ArrayBuffer }
   | {
       type: "error";

@@ -1,19 +1,19 @@
 // Parses a stored genotype file in a worker thread, so a 96-sample × 60K-SNP plate (≈150 MB of text)
 // never blocks the job process's event loop (BullMQ lock renewal, progress publishing, other jobs).
-// The main thread streams the blob — from whichever BlobStore the process has — to the thread in
-// ~1 MB transferred buffers with at most WINDOW bytes unconsumed, so memory stays bounded whatever
-// the file's size; the thread acknowledges what the parser consumed (reported as bytes read) and
-// hands back the packed matrix as a transferred ArrayBuffer. From TypeScript source the thread runs
+// The main thread streams the blob — from whichever BlobStore the process has — to the thread through
+// POOL buffers of CHUNK_BYTES that travel back and forth (transferred): memory stays bounded and
+// allocation-free whatever the file's size; each buffer handed back counts as bytes read, and the
+// packed matrix comes back as a transferred ArrayBuffer. From TypeScript source the thread runs
 // parse-worker.ts through tsx; in a bundled app the `genotype-parse.worker` bundle beside main.js.
 import { Worker } from "node:worker_threads";
 import { GenotypeFormatError, threadEntry } from "@reprotech/genomics";
 import type { ParsedUpload } from "./parse";
 import { PARSE_WORKER_BUNDLE, type FromParser, type ParseThreadInit, type ToParser } from "./parse-protocol";
 
-/** Bytes per message to the thread (small chunks of the source are gathered up to this). */
+/** Bytes per message to the thread (the source's small chunks are gathered up to this). */
 const CHUNK_BYTES = 1 << 20;
-/** Bytes sent but not yet consumed by the parser. */
-const WINDOW_BYTES = 4 * CHUNK_BYTES;
+/** Buffers in circulation: at most this many chunks are sent and not yet consumed. */
+const POOL = 4;
 
 /** Rebuilds the library's error so callers tell a bad file from a failure as they would in-thread. */
 function formatError(f: NonNullable<Extract<FromParser, { type: "error" }>["format"]>): GenotypeFormatError {
@@ -35,8 +35,9 @@ export async function parseInThread(
   const entry = threadEntry(new URL("./parse-worker.ts", import.meta.url), PARSE_WORKER_BUNDLE);
   const worker = new Worker(entry.url, { execArgv: entry.execArgv, workerData: init });
   let consumed = 0;
-  let sent = 0;
   let settled = false;
+  const free: ArrayBuffer[] = [];
+  let allocated = 0;
   let credit: (() => void) | undefined;
   const result = new Promise<ParsedUpload>((resolve, reject) => {
     const fail = (error: Error) => {
@@ -47,6 +48,7 @@ export async function parseInThread(
     worker.on("message", (message: FromParser) => {
       if (message.type === "consumed") {
         consumed += message.bytes;
+        free.push(message.buffer);
         options.onBytesRead?.(consumed);
         credit?.();
       } else if (message.type === "done") {
@@ -65,34 +67,33 @@ export async function parseInThread(
   result.catch(() => {}); // observed below; avoids an unhandled rejection while feeding
 
   const post = (message: ToParser, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
-  const flush = async (parts: Uint8Array[], size: number) => {
-    const buffer = new ArrayBuffer(size);
-    const view = new Uint8Array(buffer);
-    let at = 0;
-    for (const p of parts) {
-      view.set(p, at);
-      at += p.byteLength;
-    }
-    while (!settled && sent - consumed >= WINDOW_BYTES) await new Promise<void>((resolve) => (credit = resolve));
+  /** A free buffer of the pool; waits for the thread to hand one back when all are out. */
+  const take = async (): Promise<ArrayBuffer | undefined> => {
+    while (!settled && free.length === 0 && allocated >= POOL) await new Promise<void>((resolve) => (credit = resolve));
     credit = undefined;
-    if (settled) return;
-    sent += size;
-    post({ type: "chunk", buffer }, [buffer]);
+    if (settled) return undefined;
+    if (free.length > 0) return free.pop();
+    allocated++;
+    return new ArrayBuffer(CHUNK_BYTES);
   };
   try {
-    let parts: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of source) {
-      if (settled) break; // the parser gave up (bad file): stop reading the blob
-      parts.push(chunk);
-      size += chunk.byteLength;
-      if (size >= CHUNK_BYTES) {
-        await flush(parts, size);
-        parts = [];
-        size = 0;
+    let buffer = await take();
+    let fill = 0;
+    read: for await (const chunk of source) {
+      for (let at = 0; at < chunk.byteLength;) {
+        if (!buffer) break read; // the parser gave up (bad file): stop reading the blob
+        const n = Math.min(chunk.byteLength - at, CHUNK_BYTES - fill);
+        new Uint8Array(buffer, fill, n).set(chunk.subarray(at, at + n));
+        fill += n;
+        at += n;
+        if (fill === CHUNK_BYTES) {
+          post({ type: "chunk", buffer, length: fill }, [buffer]);
+          buffer = await take();
+          fill = 0;
+        }
       }
     }
-    if (!settled && size > 0) await flush(parts, size);
+    if (buffer && fill > 0) post({ type: "chunk", buffer, length: fill }, [buffer]);
     if (!settled) post({ type: "end" });
     return await result;
   } finally {

@@ -15,20 +15,25 @@ const pending: Uint8Array[] = [];
 let ended = false;
 let wake: (() => void) | undefined;
 port.on("message", (message: ToParser) => {
-  if (message.type === "chunk") pending.push(new Uint8Array(message.buffer));
+  if (message.type === "chunk") pending.push(new Uint8Array(message.buffer, 0, message.length));
   else ended = true;
   wake?.();
 });
 
 const send = (message: FromParser, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-/** The chunks as the main thread sends them; a chunk is acknowledged once the parser asks for the next. */
+/**
+ * The chunks as the main thread sends them. Every reader copies a chunk into its line buffer before
+ * it asks for the next, so at that point the chunk's buffer goes back to the main thread for reuse.
+ */
 async function* chunks(): AsyncGenerator<Uint8Array> {
   for (;;) {
     const chunk = pending.shift();
     if (chunk) {
       yield chunk;
-      send({ type: "consumed", bytes: chunk.byteLength });
+      send({ type: "consumed", bytes: chunk.byteLength, buffer: chunk.buffer as ArrayBuffer }, [
+        chunk.buffer as ArrayBuffer,
+      ]);
       continue;
     }
     if (ended) return;
