@@ -1,0 +1,191 @@
+// `pnpm bench:pipeline` (build the server and worker first): the genotype pipeline against the library
+// alone, in one run, on a fresh database with real Redis:
+//   a. baseline — the genomics library parsing a simulated 96-sample × 60K-SNP FinalReport from disk;
+//   b. the same file through the whole pipeline: streamed by the SDK to the BUILT server (child
+//      process), ingested by the BUILT worker (child process; parse in its worker thread), followed
+//      over the SSE progress subscription — wall time from the upload's first byte to `completed`,
+//      the ratio to (a) (goal ≤ 1.3×), the phases, and peak RSS (VmHWM) of server and worker (goal
+//      ≤ 300 MB each);
+//   c. BENCH_SINGLE (200) single-animal 60K uploads back to back — uploads/s, mean and p95 latency
+//      from upload start to completed.
+import { randomUUID } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { hashPassword } from "@reprotech/auth";
+import { genotypes } from "@reprotech/domain";
+import { concatBytes, readFinalReport, simulatePopulation, writeFinalReport } from "@reprotech/genomics";
+import { createReprotechClient, followUploadProgress, uploadGenotypeFile } from "@reprotech/sdk";
+import pg from "pg";
+import { createTestDatabase } from "../support/database";
+import { redisUrl } from "../support/env";
+import { startServer, startWorker, type RunningServer } from "../support/server";
+import { signInCookie } from "./support";
+
+const N_PLATE = 96;
+const N_SNPS = 60_000;
+const N_SINGLE = Number(process.env.BENCH_SINGLE ?? 200);
+
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+
+/** Peak (VmHWM) or current (VmRSS) resident set of a child process, in kB. */
+async function rssKb(pid: number, field: "VmHWM" | "VmRSS" = "VmHWM"): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+}
+
+const database = await createTestDatabase();
+const owner = new pg.Pool({ connectionString: database.ownerUrl, max: 4 });
+owner.on("error", () => {});
+const tmp = await mkdtemp(path.join(os.tmpdir(), "bench-genotype-pipeline-"));
+const children: RunningServer[] = [];
+try {
+  // ---- data: a plate of 96 and N_SINGLE single animals, every sample an animal of the farm
+  const pop = simulatePopulation({ seed: 7, nAnimals: N_PLATE + N_SINGLE, nSnps: N_SNPS, nGenerations: 1 });
+  const customerId = randomUUID();
+  await owner.query(`INSERT INTO customers (id, name, updated_at) VALUES ($1, 'Bench farm', now())`, [customerId]);
+  const officialIds = pop.animals.map((_, i) => `HO276${String(900_000_000 + i).padStart(12, "0")}`);
+  await owner.query(
+    `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, updated_at)
+     SELECT gen_random_uuid(), $1, o, 'HO', 'female', '2020-01-01', now() FROM unnest($2::text[]) AS o`,
+    [customerId, officialIds],
+  );
+  const password = "bench password 123";
+  const userId = randomUUID();
+  await owner.query(
+    `INSERT INTO users (id, email, display_name, role, password_hash, updated_at)
+     VALUES ($1, 'lab@bench.test', 'Lab', 'technician', $2, now())`,
+    [userId, await hashPassword(password)],
+  );
+  await owner.query(`INSERT INTO customer_assignments (user_id, customer_id) VALUES ($1, $2)`, [userId, customerId]);
+  const panelId = randomUUID();
+  await owner.query(
+    `INSERT INTO snp_panels (id, name, version, marker_count, marker_map, source_sha256, source_format)
+     VALUES ($1, 'Bench 60K', '1', $2, $3, $4, 'map')`,
+    [panelId, pop.panel.size, genotypes.encodeMarkerMap(pop.panel), "0".repeat(64)],
+  );
+
+  const plateFile = path.join(tmp, "plate_FinalReport.txt");
+  const plateIds = officialIds.slice(0, N_PLATE);
+  const plateRows = pop.genotypes.data.subarray(0, N_PLATE * Math.ceil(N_SNPS / 4));
+  await pipeline(
+    Readable.from(
+      writeFinalReport(
+        pop.panel,
+        plateIds,
+        { nSamples: N_PLATE, nSnps: N_SNPS, data: plateRows },
+        { alleleSets: ["ab"] },
+      ),
+    ),
+    createWriteStream(plateFile),
+  );
+  const plateBytes = (await stat(plateFile)).size;
+  const stride = Math.ceil(N_SNPS / 4);
+  const singleFiles: string[] = [];
+  for (let k = 0; k < N_SINGLE; k++) {
+    const i = N_PLATE + k;
+    const file = path.join(tmp, `single-${k}.txt`);
+    const row = { nSamples: 1, nSnps: N_SNPS, data: pop.genotypes.data.subarray(i * stride, (i + 1) * stride) };
+    await writeFile(
+      file,
+      concatBytes([...writeFinalReport(pop.panel, [officialIds[i]!], row, { alleleSets: ["ab"] })]),
+    );
+    singleFiles.push(file);
+  }
+  const singleBytes = (await stat(singleFiles[0]!)).size;
+
+  // ---- a. the library alone
+  const t0 = performance.now();
+  const direct = await readFinalReport(createReadStream(plateFile), { panel: pop.panel });
+  const libraryMs = performance.now() - t0;
+  if (direct.sampleIds.length !== N_PLATE) throw new Error(`library read ${direct.sampleIds.length} samples`);
+
+  // ---- b. the pipeline: built server + built worker, real HTTP, SDK
+  const env = {
+    DATABASE_URL: database.appUrl,
+    DATABASE_OWNER_URL: database.ownerUrl,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: `bench:${randomUUID()}:`,
+    DATA_DIR: tmp,
+    LOG_LEVEL: "warn",
+  };
+  const server = await startServer(env);
+  children.push(server);
+  const worker = await startWorker({ ...env, LOG_LEVEL: "info" });
+  children.push(worker);
+  const cookie = await signInCookie(server.url, "lab@bench.test", password);
+  const withCookie: typeof fetch = (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.set("cookie", cookie);
+    headers.set("origin", server.url);
+    return fetch(input, { ...init, headers });
+  };
+  const client = createReprotechClient({ url: server.url, fetch: withCookie });
+  const idle = { server: await rssKb(server.child.pid!, "VmHWM"), worker: await rssKb(worker.child.pid!, "VmHWM") };
+
+  /** Upload start → completed, with when the upload answered and when each phase was first seen. */
+  async function throughPipeline(file: string, size: number) {
+    const start = performance.now();
+    const { upload } = await uploadGenotypeFile({
+      url: server.url,
+      fetch: withCookie,
+      customerId,
+      panelId,
+      fileName: path.basename(file),
+      body: createReadStream(file),
+      size,
+    });
+    const uploaded = performance.now() - start;
+    const firstSeen: Record<string, number> = {};
+    const final = await followUploadProgress(client, { customerId, uploadId: upload.id }, (e) => {
+      firstSeen[e.phase] ??= performance.now() - start;
+    });
+    const total = performance.now() - start;
+    if (final.phase !== "completed") throw new Error(`upload ${upload.id} ended ${final.phase}: ${final.errorMessage}`);
+    return { total, uploaded, firstSeen, final };
+  }
+
+  const plate = await throughPipeline(plateFile, plateBytes);
+  if (plate.final.storedCount !== N_PLATE) throw new Error(`plate stored ${plate.final.storedCount} of ${N_PLATE}`);
+  const afterPlate = { server: await rssKb(server.child.pid!), worker: await rssKb(worker.child.pid!) };
+  const ratio = plate.total / libraryMs;
+
+  // ---- c. single-animal uploads back to back
+  const latencies: number[] = [];
+  const c0 = performance.now();
+  for (const file of singleFiles) latencies.push((await throughPipeline(file, singleBytes)).total);
+  const singleWall = performance.now() - c0;
+  latencies.sort((x, y) => x - y);
+  const mean = latencies.reduce((s, x) => s + x, 0) / latencies.length;
+  const p95 = latencies[Math.min(latencies.length - 1, Math.ceil(0.95 * latencies.length) - 1)]!;
+  const afterAll = { server: await rssKb(server.child.pid!), worker: await rssKb(worker.child.pid!) };
+
+  const f = plate.firstSeen;
+  console.log(`Genotype pipeline benchmark (node ${process.version}, ${os.availableParallelism()} cores)`);
+  console.log(
+    `a. library alone: ${N_PLATE} × ${N_SNPS} FinalReport (${(plateBytes / 1e6).toFixed(0)} MB) parsed in ${ms(libraryMs)}`,
+  );
+  console.log(
+    `b. pipeline upload → completed: ${ms(plate.total)}  ratio ${ratio.toFixed(2)}× the library alone (goal ≤ 1.3×)`,
+  );
+  console.log(
+    `   upload answered ${ms(plate.uploaded)}; first seen: queued ${ms(f.queued ?? NaN)}, reading ${ms(f.reading ?? NaN)}, storing ${ms(f.storing ?? NaN)}, completed ${ms(f.completed ?? NaN)}`,
+  );
+  console.log(`   peak RSS after start-up, before any upload: server ${mb(idle.server)}, worker ${mb(idle.worker)}`);
+  console.log(
+    `   peak RSS after the plate: server ${mb(afterPlate.server)}, worker ${mb(afterPlate.worker)} (goal ≤ 300 MB each)`,
+  );
+  console.log(
+    `c. ${N_SINGLE} single-animal uploads (${(singleBytes / 1e6).toFixed(1)} MB each) back to back: ${(N_SINGLE / (singleWall / 1000)).toFixed(1)} uploads/s, latency to completed mean ${ms(mean)}, p95 ${ms(p95)}`,
+  );
+  console.log(`   peak RSS at the end: server ${mb(afterAll.server)}, worker ${mb(afterAll.worker)}`);
+} finally {
+  for (const c of children) await c.stop();
+  await owner.end();
+  await database.drop();
+  await rm(tmp, { recursive: true, force: true });
+}
