@@ -1,14 +1,16 @@
 // The genotype pipeline in the browser, as a lab technician uses it: upload a generated FinalReport for
 // a farm (one sample matches no animal), watch the transfer bar and the live processing bar (SSE) reach
-// the end, assign the unmatched sample to an animal from the result table, then open that animal's
-// Genomics tab and see its genotype. A customer user of another farm cannot see the upload.
+// the end, assign the unmatched sample to an animal from the result table, export two selected animals as
+// PLINK files (read back with unzip), then open that animal's Genomics tab and see its genotype. A customer user of another farm cannot see the upload.
 // The built server and the built worker (the ingest job) run against the run's database and Redis,
 // sharing one blob directory.
 // Build first: pnpm --filter @reprotech/server build && pnpm --filter @reprotech/worker build && pnpm --filter @reprotech/web build
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import type { DemoCredential } from "@reprotech/db";
 import { concatBytes, formatMap, simulatePopulation, writeFinalReport } from "@reprotech/genomics";
 import pg from "pg";
@@ -18,6 +20,7 @@ import { startServer, startWorker, type RunningServer } from "../support/server"
 import { assertBuilt, fillSignIn, launchChromium, newContext, seedDemoUsers, type DemoRole } from "./browser";
 
 const SHOTS = "/tmp/reprotech-genotypes";
+const exec = promisify(execFile);
 /** Samples in the file: MATCHED animals of the farm by official ID, then one ID no animal has. */
 const MATCHED = 4;
 const SNPS = 20_000;
@@ -138,7 +141,7 @@ const RECORD_BARS = `
 let uploadId: string;
 
 describe("genotypes in the browser", () => {
-  it("technician: upload with both bars to the end, assign the unmatched sample, see the genotype on the animal", async () => {
+  it("technician: upload with both bars to the end, assign the unmatched sample, export a selection, see the genotype on the animal", async () => {
     const { context, page } = await signedIn("technician", "/genomics");
     const panelName = `E2E chip ${run}`;
     await registerPanel(context, panelName);
@@ -207,7 +210,32 @@ describe("genotypes in the browser", () => {
       .split("/")
       .at(-1)!;
 
-    // 5. The animal's Genomics tab shows the genotype with the same call rate.
+    // 5. Export two selected animals (the assigned one among them) as PLINK binary files.
+    await unmatched.getByTestId("select-sample").check();
+    await page
+      .locator(`[data-testid="sample-row"][data-sample="${matchedIds[0]}"]`)
+      .getByTestId("select-sample")
+      .check();
+    expect(await page.getByTestId("export-selection").getAttribute("data-value")).toBe("2");
+    await page.getByTestId("genotype-export").click();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByTestId("genotype-export-bed").click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.zip$/);
+    const zipPath = path.join(dataDir, "export.zip");
+    await download.saveAs(zipPath);
+    const listing = (await exec("unzip", ["-Z1", zipPath])).stdout.trim().split("\n").sort();
+    expect(listing.map((f) => path.extname(f))).toEqual([".bed", ".bim", ".fam"]);
+    const fam = (await exec("unzip", ["-p", zipPath, listing.find((f) => f.endsWith(".fam"))!])).stdout;
+    const famIds = fam
+      .trim()
+      .split("\n")
+      .map((line) => line.split(/\s+/)[1]);
+    expect(famIds.sort()).toEqual([assignee.officialId, matchedIds[0]!].sort());
+    expect(await page.getByTestId("genotype-export-error").count()).toBe(0);
+
+    // 6. The animal's Genomics tab shows the genotype with the same call rate.
     await unmatched.getByRole("link", { name: assignee.officialId }).click();
     await page.waitForURL((url) => url.pathname === `/animals/${assignee.id}`);
     await page.getByTestId("tab-genomics").click();
@@ -217,7 +245,7 @@ describe("genotypes in the browser", () => {
     expect(await page.getByTestId("genotypes-current").textContent()).toContain(panelName);
     await page.screenshot({ path: `${SHOTS}/3-animal-genomics.png`, fullPage: true });
 
-    // 6. The upload is in the history, completed, with its counts (the assignment counted).
+    // 7. The upload is in the history, completed, with its counts (the assignment counted).
     await page.goto(`${server.url}/genomics`);
     const row = page.locator(`[data-testid="upload-row"][data-upload="${uploadId}"]`);
     await row.waitFor();
@@ -247,7 +275,7 @@ describe("genotypes in the browser", () => {
     await context.close();
   });
 
-  it("a customer user of another farm: the upload is not found, not listed, and the upload page is not offered", async () => {
+  it("a customer user of another farm: the upload is not found, not listed, not exportable, and the upload page is not offered", async () => {
     expect(uploadId).toBeDefined();
     const { context, page } = await signedIn("customer_user", `/genomics/uploads/${uploadId}`);
     await page.getByTestId("not-found-state").waitFor();
@@ -262,6 +290,14 @@ describe("genotypes in the browser", () => {
 
     await page.goto(`${server.url}/genomics/upload`);
     await page.getByTestId("forbidden-state").waitFor();
+
+    // Nor can the session export that farm's genotypes.
+    const res = await context.request.post(`${server.url}/api/v1/genotypes/export`, {
+      headers: { origin: server.url },
+      data: { animalIds: [assignee.id] },
+    });
+    expect(res.ok()).toBe(false);
+    expect(res.headers()["content-type"]).toMatch(/json/);
     await page.screenshot({ path: `${SHOTS}/4-other-farm.png`, fullPage: true });
     await context.close();
   });

@@ -1,12 +1,13 @@
 // The animal page's Genomics tab (genotypes.forAnimal): the current genotype per SNP panel — panel,
 // date, call rate, heterozygosity, QC and parentage verdicts — and the earlier genotypes a newer
 // upload replaced. Empty state when the animal has not been genotyped. The GBV panel goes in GbvSlot.
-import { Badge, Card, Stack, Table, Text, Title } from "@mantine/core";
+import { Badge, Card, Group, Stack, Table, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { QueryState } from "../../components/QueryState";
 import { RouterAnchor } from "../../layout/RouterLinks";
 import { formatDateTime } from "../../lib/format";
 import { useTRPC, type GenotypeEntry } from "../../trpc";
+import { GenotypeExportButton } from "../genotypes/GenotypeExportButton";
 import { formatRate, QC_STATUS } from "../genotypes/labels";
 import { ParentageCell } from "../genotypes/ParentageCell";
 import { GbvSlot } from "./GbvSlot";
@@ -65,9 +66,15 @@ export function GenomicsTab({ animalId, customerId }: { animalId: string; custom
   return (
     <Stack gap="lg" data-testid="genomics-tab">
       <Card withBorder padding="lg">
-        <Title order={3} size="h4" mb="sm">
-          Genotypes
-        </Title>
+        <Group justify="space-between" align="flex-start" mb="sm">
+          <Title order={3} size="h4">
+            Genotypes
+          </Title>
+          {current.length > 0 && (
+            // One animal's current genotype as PLINK files; with several panels, the newest one's.
+            <GenotypeExportButton customerId={customerId} animalIds={[animalId]} panelId={current[0]!.panelId} />
+          )}
+        </Group>
         {current.length === 0 ? (
           <Text c="dimmed" data-testid="genomics-empty">
             Not genotyped yet. Once a lab uploads a SNP file with this animal&apos;s sample, its genotype, quality

@@ -1,8 +1,9 @@
 // An upload's per-sample results (genotypes.uploads.samples): sample ID, matched animal, outcome,
 // call rate, heterozygosity, parentage and messages. Users with genotypes.upload assign an unmatched
 // sample to an animal of the upload's farm (genotypes.uploads.assignSample); the genotype is then
-// read again from the stored file on the server.
-import { Alert, Badge, Button, Group, ScrollArea, Stack, Table, Text } from "@mantine/core";
+// read again from the stored file on the server. Stored samples can be selected and their animals'
+// genotypes exported as PLINK files.
+import { Alert, Badge, Button, Checkbox, Group, ScrollArea, Stack, Table, Text } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useCan } from "../../auth/me";
@@ -11,6 +12,7 @@ import { RouterAnchor } from "../../layout/RouterLinks";
 import { errorMessage } from "../../lib/errors";
 import { useTRPC, type SampleResult } from "../../trpc";
 import { formatRate, OUTCOME } from "./labels";
+import { GenotypeExportButton } from "./GenotypeExportButton";
 import { ParentageCell } from "./ParentageCell";
 import { SampleAnimalPicker } from "./SampleAnimalPicker";
 
@@ -63,15 +65,37 @@ function AssignCell({ customerId, uploadId, sample }: Props & { sample: SampleRe
   );
 }
 
-export function SampleResultsTable({ customerId, uploadId }: Props) {
+export function SampleResultsTable({ customerId, uploadId, panelId }: Props & { panelId?: string }) {
   const trpc = useTRPC();
   const can = useCan();
   const samples = useQuery(trpc.genotypes.uploads.samples.queryOptions({ customerId, uploadId }));
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const mayAssign = can("genotypes.upload");
   if (!samples.data) return <QueryState error={samples.error} isPending={samples.isPending} />;
   const unmatched = samples.data.filter((s) => s.outcome === "unmatched").length;
+  // Only a stored sample has a genotype to export (its animal's, on this upload's panel).
+  const exportable = samples.data.flatMap((s) => (s.outcome === "stored" && s.animalId ? [s.animalId] : []));
+  const chosen = exportable.filter((id) => selected.has(id));
+  const toggle = (animalId: string, on: boolean) =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(animalId);
+      else next.delete(animalId);
+      return next;
+    });
   return (
     <Stack gap="sm" data-testid="sample-results">
+      <Group justify="space-between" align="flex-start">
+        <Text size="sm" c="dimmed" data-testid="export-selection" data-value={chosen.length}>
+          {chosen.length ? `${chosen.length} animals selected` : "Select stored samples to export their genotypes."}
+        </Text>
+        <GenotypeExportButton
+          customerId={customerId}
+          animalIds={chosen}
+          panelId={panelId}
+          label={`Export selected (${chosen.length})`}
+        />
+      </Group>
       {unmatched > 0 && (
         <Alert color="orange" variant="light" data-testid="unmatched-alert">
           {unmatched === 1 ? "1 sample matches" : `${unmatched} samples match`} no animal by official ID or herd tag.
@@ -82,6 +106,16 @@ export function SampleResultsTable({ customerId, uploadId }: Props) {
         <Table striped highlightOnHover verticalSpacing="xs" miw={900}>
           <Table.Thead>
             <Table.Tr>
+              <Table.Th w={36}>
+                <Checkbox
+                  aria-label="Select all stored samples"
+                  checked={exportable.length > 0 && chosen.length === exportable.length}
+                  indeterminate={chosen.length > 0 && chosen.length < exportable.length}
+                  disabled={exportable.length === 0}
+                  onChange={(e) => setSelected(e.currentTarget.checked ? new Set(exportable) : new Set())}
+                  data-testid="select-all-samples"
+                />
+              </Table.Th>
               <Table.Th>Sample ID</Table.Th>
               <Table.Th>Animal</Table.Th>
               <Table.Th>Outcome</Table.Th>
@@ -94,6 +128,16 @@ export function SampleResultsTable({ customerId, uploadId }: Props) {
           <Table.Tbody>
             {samples.data.map((s) => (
               <Table.Tr key={s.sampleId} data-testid="sample-row" data-sample={s.sampleId} data-outcome={s.outcome}>
+                <Table.Td>
+                  {s.outcome === "stored" && s.animalId && (
+                    <Checkbox
+                      aria-label={`Select ${s.sampleId}`}
+                      checked={selected.has(s.animalId)}
+                      onChange={(e) => toggle(s.animalId!, e.currentTarget.checked)}
+                      data-testid="select-sample"
+                    />
+                  )}
+                </Table.Td>
                 <Table.Td ff="monospace">{s.sampleId}</Table.Td>
                 <Table.Td>
                   {s.animalId ? (

@@ -50,7 +50,7 @@ export function UploadResults({ customerId, uploadId }: { customerId: string; up
             <Count label="Matched" value={counts?.matchedCount ?? null} testId="count-matched" />
             <Count label="Stored" value={counts?.storedCount ?? null} testId="count-stored" />
           </SimpleGrid>
-          <SampleResultsTable customerId={customerId} uploadId={uploadId} />
+          <SampleResultsTable customerId={customerId} uploadId={uploadId} panelId={row.data?.panelId} />
         </Card>
       )}
     </Stack>
