@@ -102,9 +102,9 @@ describe("role-aware navigation", () => {
           expected.includes(item) ? 1 : 0,
         );
       }
-      // Nothing else slipped in: modules + Bull catalogue (every demo role reads animals) + admin items +
-      // My account + System status.
-      expect(await nav.getByRole("link").count()).toBe(7 + expected.length + 2);
+      // Nothing else slipped in: modules + Bull catalogue (every demo role reads animals) + Genomic
+      // evaluations (every demo role reads GBVs) + admin items + My account + System status.
+      expect(await nav.getByRole("link").count()).toBe(8 + expected.length + 2);
       if (role === "admin" || role === "customer_admin" || role === "customer_user") {
         await page.screenshot({ path: `/tmp/reprotech-nav-${role}.png` });
       }

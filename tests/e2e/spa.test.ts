@@ -65,10 +65,17 @@ describe("SPA served by the built server", () => {
     await expect.poll(() => page.getByTestId("product-name").textContent()).toBe("Reprotech");
 
     const nav = page.getByRole("navigation", { name: "Main navigation" });
-    for (const label of [...MODULES, "Bull catalogue", ...ADMIN_ITEMS, "My account", "System status"]) {
+    for (const label of [
+      ...MODULES,
+      "Bull catalogue",
+      "Genomic evaluations",
+      ...ADMIN_ITEMS,
+      "My account",
+      "System status",
+    ]) {
       await nav.getByRole("link", { name: label }).waitFor({ state: "visible" });
     }
-    expect(await nav.getByRole("link").count()).toBe(MODULES.length + 1 + ADMIN_ITEMS.length + 2);
+    expect(await nav.getByRole("link").count()).toBe(MODULES.length + 2 + ADMIN_ITEMS.length + 2);
 
     // The dashboard card shows live status too.
     const card = page.getByTestId("dashboard-status-card");

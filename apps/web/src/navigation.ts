@@ -5,16 +5,17 @@ import type { Permission } from "@reprotech/core/permissions";
 import { modules, type ModuleId } from "./modules";
 
 export interface MainNavItem {
-  id: ModuleId | "bulls";
+  id: ModuleId | "bulls" | "gbv";
   label: string;
-  path: `/${ModuleId}` | "/bulls";
+  path: `/${ModuleId}` | "/bulls" | "/gbv";
   /** Not shipped yet: the entry leads to a "coming soon" page. */
   soon: boolean;
 }
 
 /**
  * The business modules: shipped ones when the user holds their permission, the rest as "soon".
- * The AI-bull catalogue sits right under Animals (everyone who reads animals reads the catalogue).
+ * The AI-bull catalogue sits right under Animals (everyone who reads animals reads the catalogue), the
+ * genomic evaluations (rankings, distributions, models) right under Genomics for those who read GBVs.
  */
 export function mainNavFor(permissions: readonly string[]): MainNavItem[] {
   const items: MainNavItem[] = [];
@@ -22,6 +23,8 @@ export function mainNavFor(permissions: readonly string[]): MainNavItem[] {
     if (m.shipped && m.permission && !permissions.includes(m.permission)) continue;
     items.push({ id: m.id, label: m.label, path: m.path, soon: !m.shipped });
     if (m.id === "animals") items.push({ id: "bulls", label: "Bull catalogue", path: "/bulls", soon: false });
+    if (m.id === "genomics" && m.shipped && permissions.includes("gbv.read"))
+      items.push({ id: "gbv", label: "Genomic evaluations", path: "/gbv", soon: false });
   }
   return items;
 }

@@ -22,6 +22,10 @@ import { AuditPage } from "./pages/admin/audit/AuditPage";
 import { CustomersPage } from "./pages/admin/customers/CustomersPage";
 import { UsersPage } from "./pages/admin/users/UsersPage";
 import { ComingSoonPage } from "./pages/ComingSoonPage";
+import { DistributionPage } from "./pages/gbv/DistributionPage";
+import { ModelDetailPage } from "./pages/gbv/ModelDetailPage";
+import { ModelsPage } from "./pages/gbv/ModelsPage";
+import { RankingsPage } from "./pages/gbv/RankingsPage";
 import { GenotypesPage } from "./pages/genotypes/GenotypesPage";
 import { UploadDetailPage } from "./pages/genotypes/UploadDetailPage";
 import { UploadPage } from "./pages/genotypes/UploadPage";
@@ -128,6 +132,20 @@ const genotypeUploadDetailRoute = createRoute({
   component: UploadDetailPage,
 });
 
+// Genomic evaluations: rankings for everyone who reads GBVs, the models for researchers and admins.
+const gbvRankingsRoute = createRoute({ getParentRoute: () => signedInRoute, path: "/gbv", component: RankingsPage });
+const gbvDistributionRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: "/gbv/distribution",
+  component: DistributionPage,
+});
+const gbvModelsRoute = createRoute({ getParentRoute: () => signedInRoute, path: "/gbv/models", component: ModelsPage });
+const gbvModelRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: "/gbv/models/$modelId",
+  component: ModelDetailPage,
+});
+
 /** A module that has not shipped yet: its own path, a page saying what is coming. */
 function comingSoonRoute<const Id extends Exclude<ModuleId, "animals" | "genomics">>(id: Id) {
   const info = moduleById[id];
@@ -157,6 +175,10 @@ const routeTree = rootRoute.addChildren([
     genomicsRoute,
     genotypeUploadRoute,
     genotypeUploadDetailRoute,
+    gbvRankingsRoute,
+    gbvDistributionRoute,
+    gbvModelsRoute,
+    gbvModelRoute,
     comingSoonRoute("breeding"),
     comingSoonRoute("laboratory"),
     comingSoonRoute("analytics"),

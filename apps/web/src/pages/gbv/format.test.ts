@@ -121,3 +121,14 @@ describe("download addresses", () => {
     expect(reportUrl("x", "c")).toBe("/api/v1/gbv/reports/x?customerId=c");
   });
 });
+
+describe("training bar", () => {
+  it("rises with the steps and is full once final", async () => {
+    const { trainingPercent } = await import("./labels");
+    expect(trainingPercent({ phase: "queued", step: 0, totalSteps: 10 })).toBe(0);
+    expect(trainingPercent({ phase: "cross-validation", step: 3, totalSteps: 10 })).toBe(33);
+    expect(trainingPercent({ phase: "storing", step: 9, totalSteps: 10 })).toBe(99);
+    expect(trainingPercent({ phase: "completed", step: 9, totalSteps: 10 })).toBe(100);
+    expect(trainingPercent({ phase: "failed", step: 2, totalSteps: 10 })).toBe(100);
+  });
+});
