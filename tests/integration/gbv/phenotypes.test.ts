@@ -109,6 +109,15 @@ describe("phenotype upload refusals", () => {
     await refused(researcher, phenotypeCsv(HEADER, rows), /Values that are not numbers on rows 3, 42/);
   });
 
+  it("non-numeric reference values: their row numbers", async () => {
+    const rows = milk(ids).map((r, i) => [...r, i === 9 ? "high" : String(i)]);
+    await refused(
+      researcher,
+      phenotypeCsv([...HEADER, "true_value"], rows),
+      /Reference values that are not numbers on rows 11/,
+    );
+  });
+
   it("animals without a current genotype: the file is refused, listing them", async () => {
     const rows = [...milk(ids), ...ungenotyped.map((id) => [id, "milk_production", "7"])];
     await refused(

@@ -5,7 +5,8 @@
 // effects score the reference animals to GEBVs that match an exact dense solve of the SNP-BLUP
 // equations at the same heritability (correlation ≥ 0.999, and equal to 1e-6 relative), the job's
 // cross-validation equals the library's crossValidateSnpBlup on the same data, and the accuracy
-// against the true breeding values is printed per trait. Also: live progress to a final state,
+// against the true breeding values (uploaded as the records' reference values) is reported by the
+// system in the model's training / CV records and printed per trait. Also: live progress to a final state,
 // fixed-effect pre-correction, a failing training marked 'failed', bad requests and permissions.
 // Bad phenotype files are in phenotypes.test.ts.
 import { randomUUID } from "node:crypto";
@@ -130,9 +131,10 @@ afterAll(async () => {
 describe("gbv training", () => {
   it("uploads the simulated phenotypes of every seed trait as one set (idempotent for the same file)", async () => {
     const records = TRAITS.flatMap((code, t) =>
-      officialIds.map((id, i) => [id, code, pop.phenotypes[t]![i]!.toFixed(6)]),
+      officialIds.map((id, i) => [id, code, pop.phenotypes[t]![i]!.toFixed(6), String(pop.tbv[t]![i]!)]),
     );
-    const bytes = phenotypeCsv(["official_id", "trait", "value"], records);
+    // The true breeding values go along as the reference the system reports its accuracy against.
+    const bytes = phenotypeCsv(["official_id", "trait", "value", "true_value"], records);
     const first = await upload(researcher, "simulated.csv", bytes);
     expect(first.created).toBe(true);
     expect(first.set.recordCount).toBe(4 * N);
@@ -231,6 +233,9 @@ describe("gbv training", () => {
         cv.pairs.map((p) => p.predicted),
         cv.pairs.map((p) => tbv[rowOf.get(p.officialId)!]!),
       );
+      // The system reports the same accuracies in the model's training and CV records.
+      expect(model.training!.referenceAccuracy as number).toBeCloseTo(accuracy, 9);
+      expect(cv.referenceCorrelation!).toBeCloseTo(cvAccuracy, 9);
       report.push({
         trait: code,
         h2: model.heritability,
@@ -273,6 +278,7 @@ describe("gbv training", () => {
       ],
       droppedSingletons: 0,
     });
+    expect(model.training!.referenceAccuracy).toBeNull(); // no reference values in this file
     const grouped = scoreGenotypes(pop.genotypes, gbv.decodeFloat64(model.alleleFreqs), [
       gbv.decodeFloat64(model.effects),
     ]);

@@ -2,7 +2,8 @@
 // animal official ID, trait code, numeric value, optional contemporary group and any further columns
 // as other fixed effects (column name → level). Only what the file itself can tell is checked here
 // (columns, empty cells, non-numeric values, duplicate animal + trait rows); what needs the database
-// (animals, traits, genotypes) is checked by phenotypes.ts.
+// (animals, traits, genotypes) is checked by phenotypes.ts. An optional reference-value column (a
+// simulated true breeding value, a deregressed proof) is stored with the record for validation only.
 import { AppError } from "@reprotech/core";
 import type { Table } from "../animals/import";
 
@@ -12,6 +13,8 @@ export interface PhenotypeRow {
   officialId: string;
   traitCode: string;
   value: number;
+  /** What predictions are validated against (simulated TBV, deregressed proof), when the file has it. */
+  referenceValue: number | null;
   contemporaryGroup: string | null;
   /** Other fixed effects, column name → level; null when the file has no such columns. */
   fixedEffects: Record<string, string> | null;
@@ -24,6 +27,7 @@ const ANIMAL = ["animal_id", "official_id", "animal"];
 const TRAIT = ["trait", "trait_code"];
 const VALUE = ["value", "phenotype"];
 const GROUP = ["contemporary_group", "cg", "group"];
+const REFERENCE = ["reference_value", "true_value", "tbv"];
 /** Header names compared in lower snake case: "Animal ID" = "animal-id" = "animal_id". */
 const norm = (h: string) =>
   h
@@ -55,7 +59,8 @@ export function readPhenotypeRows(table: Table): PhenotypeRow[] {
   const trait = column(headers, TRAIT, "trait", true);
   const value = column(headers, VALUE, "value", true);
   const group = column(headers, GROUP, "contemporary group", false);
-  const taken = new Set([animal, trait, value, group]);
+  const reference = column(headers, REFERENCE, "reference value", false);
+  const taken = new Set([animal, trait, value, group, reference]);
   const others = headers.map((h, i) => [h.trim(), i] as const).filter(([h, i]) => !taken.has(i) && h !== "");
   const seen = new Set<string>();
   for (const [h] of others)
@@ -64,6 +69,7 @@ export function readPhenotypeRows(table: Table): PhenotypeRow[] {
 
   const missing: string[] = [];
   const nonNumeric: number[] = [];
+  const badReference: number[] = [];
   const emptyLevels: string[] = [];
   const duplicates: string[] = [];
   const firstRowOf = new Map<string, number>();
@@ -81,6 +87,9 @@ export function readPhenotypeRows(table: Table): PhenotypeRow[] {
     }
     const v = NUMBER.test(raw) ? Number(raw) : Number.NaN;
     if (!Number.isFinite(v)) nonNumeric.push(row);
+    const rawReference = cell(reference);
+    const referenceValue = rawReference && NUMBER.test(rawReference) ? Number(rawReference) : null;
+    if (rawReference && !Number.isFinite(referenceValue)) badReference.push(row);
     const key = `${officialId}\u0000${traitCode}`;
     const first = firstRowOf.get(key);
     if (first !== undefined) duplicates.push(`${officialId} ${traitCode} (rows ${first} and ${row})`);
@@ -94,11 +103,20 @@ export function readPhenotypeRows(table: Table): PhenotypeRow[] {
         fixedEffects[name] = level;
       }
     }
-    rows.push({ row, officialId, traitCode, value: v, contemporaryGroup: cell(group) || null, fixedEffects });
+    rows.push({
+      row,
+      officialId,
+      traitCode,
+      value: v,
+      referenceValue,
+      contemporaryGroup: cell(group) || null,
+      fixedEffects,
+    });
   }
   const problems: string[] = [];
   if (missing.length) problems.push(`Rows without an animal ID, trait or value: ${listSome(missing)}`);
   if (nonNumeric.length) problems.push(`Values that are not numbers on rows ${listSome(nonNumeric)}`);
+  if (badReference.length) problems.push(`Reference values that are not numbers on rows ${listSome(badReference)}`);
   if (duplicates.length)
     problems.push(
       `Animals with more than one row for a trait (one value per animal and trait): ${listSome(duplicates)}`,

@@ -165,10 +165,11 @@ export async function uploadPhenotypes(
     const setId = set!.id;
     await query(
       tx,
-      `INSERT INTO gbv_phenotypes (id, customer_id, set_id, animal_id, trait_id, value, contemporary_group, fixed_effects)
-       SELECT gen_random_uuid(), r.customer_id, $1::uuid, r.animal_id, r.trait_id, r.value, r.cg, r.fe
-         FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::float8[], $6::text[], $7::jsonb[])
-           AS r(customer_id, animal_id, trait_id, value, cg, fe)`,
+      `INSERT INTO gbv_phenotypes (id, customer_id, set_id, animal_id, trait_id, value, contemporary_group, fixed_effects,
+                                   reference_value)
+       SELECT gen_random_uuid(), r.customer_id, $1::uuid, r.animal_id, r.trait_id, r.value, r.cg, r.fe, r.ref
+         FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::float8[], $6::text[], $7::jsonb[], $8::float8[])
+           AS r(customer_id, animal_id, trait_id, value, cg, fe, ref)`,
       [
         setId,
         rows.map((r) => animalOf(r).customerId),
@@ -177,6 +178,7 @@ export async function uploadPhenotypes(
         rows.map((r) => r.value),
         rows.map((r) => r.contemporaryGroup),
         rows.map((r) => (r.fixedEffects ? JSON.stringify(r.fixedEffects) : null)),
+        rows.map((r) => r.referenceValue),
       ],
     );
     const view = await getPhenotypeSet(tx, setId);

@@ -14,7 +14,9 @@
 //      predicted-vs-observed pairs;
 //   4. the final SNP-BLUP on all records: effects, allele frequencies, intercept, heritability,
 //      iterations, convergence, relative residual, and the reliability inputs (lambda, per-SNP
-//      information, SNP mask) for per-animal reliabilities;
+//      information, SNP mask) for per-animal reliabilities; when every record carries a reference value
+//      (a simulated true breeding value, a deregressed proof), the accuracy of the CV predictions and of
+//      the final GEBVs against it;
 //   5. storing — the artefact (effects + metadata, JSON) in blob storage under ml-models/…, and the row
 //      becomes a DRAFT (publishing is a separate, audited step).
 // Any failure marks the row 'failed' with training_error. SNP-BLUP runs on the job's thread; between
@@ -67,6 +69,7 @@ interface RecordRow {
   animalId: string;
   officialId: string;
   value: number;
+  referenceValue: number | null;
   contemporaryGroup: string | null;
   fixedEffects: Record<string, string> | null;
   packed: Uint8Array;
@@ -76,7 +79,7 @@ interface RecordRow {
 async function loadRecords(tx: Tx, setId: string, traitId: string, panelId: string): Promise<RecordRow[]> {
   return query<RecordRow>(
     tx,
-    `SELECT p.animal_id::text AS "animalId", a.official_id AS "officialId", p.value,
+    `SELECT p.animal_id::text AS "animalId", a.official_id AS "officialId", p.value, p.reference_value AS "referenceValue",
             p.contemporary_group AS "contemporaryGroup", p.fixed_effects AS "fixedEffects", g.packed
        FROM gbv_phenotypes p
        JOIN animals a ON a.id = p.animal_id
@@ -191,6 +194,8 @@ export interface CrossValidationReport {
   slope: number;
   meanFoldCorrelation: number;
   perFold: FoldReport[];
+  /** Correlation of the CV predictions with the records' reference values (when every record has one). */
+  referenceCorrelation: number | null;
   /** Predicted (by the fold that did not see the animal) vs observed (pre-corrected phenotype). */
   pairs: { animalId: string; officialId: string; predicted: number; observed: number }[];
 }
@@ -283,6 +288,10 @@ export async function runTraining(
     const p = alleleFrequencies(m);
     await reporter.report({ phase: "cross-validation", fold: 1, records: n });
 
+    // Reference values (simulated TBVs, deregressed proofs) are only compared with, when all records have one.
+    const reference = used.every((r) => r.referenceValue !== null)
+      ? Float64Array.from(used, (r) => r.referenceValue!)
+      : null;
     // k-fold CV (genomics' crossValidateSnpBlup, fold by fold).
     const options = {
       h2: model.heritability,
@@ -324,6 +333,7 @@ export async function runTraining(
       slope: pooled.slope,
       meanFoldCorrelation: perFold.reduce((s, r) => s + r.correlation, 0) / k,
       perFold,
+      referenceCorrelation: reference ? correlationAndSlope(predicted, reference).correlation : null,
       pairs: used.map((r, i) => ({
         animalId: r.animalId,
         officialId: r.officialId,
@@ -342,6 +352,11 @@ export async function runTraining(
         `SNP-BLUP did not converge in ${fit.iterations} iterations (relative residual ${fit.relativeResidual.toExponential(2)})`,
       );
     await reporter.report({ phase: "storing", iterations: fit.iterations });
+    // Accuracy of the final model's GEBVs of the training animals against their reference values.
+    const referenceAccuracy = reference
+      ? correlationAndSlope(scoreGenotypes(m, fit.p, [fit.effects], { intercepts: [fit.intercept] }), reference)
+          .correlation
+      : null;
 
     const training = {
       method: "SNP-BLUP (PCG, library genomics/blup/snpblup.ts)",
@@ -356,6 +371,7 @@ export async function runTraining(
       recordsInSet: rows.length,
       snpsInModel: fit.snpMask.reduce((s, v) => s + v, 0),
       fixedEffects: corrected.report satisfies FixedEffectReport,
+      referenceAccuracy,
       fitSeconds,
       totalSeconds: (Date.now() - started) / 1000,
     };
