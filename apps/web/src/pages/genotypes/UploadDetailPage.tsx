@@ -8,10 +8,10 @@ import { QueryState } from "../../components/QueryState";
 import { RouterAnchor } from "../../layout/RouterLinks";
 import { formatDateTime } from "../../lib/format";
 import { useTRPC } from "../../trpc";
-import { useFarms } from "../animals/useFarms";
 import { FORMAT_LABEL, UPLOAD_STATUS } from "./labels";
 import { formatBytes } from "./progress";
 import { UploadResults } from "./UploadResults";
+import { useFarmName } from "./useFarmName";
 
 const route = getRouteApi("/signed-in/genomics/uploads/$uploadId");
 
@@ -31,11 +31,11 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 export function UploadDetailPage() {
   const trpc = useTRPC();
   const { uploadId } = route.useParams();
-  const farms = useFarms();
   const upload = useQuery(trpc.genotypes.uploads.get.queryOptions({ uploadId }));
   const panels = useQuery(trpc.genotypes.panels.list.queryOptions());
   const u = upload.data;
   const panel = panels.data?.find((p) => p.id === u?.panelId);
+  const farmName = useFarmName(u?.customerId);
   return (
     <Stack gap="lg" maw={1300} data-testid="genotype-upload-detail">
       <RouterAnchor to="/genomics" size="sm">
@@ -54,7 +54,7 @@ export function UploadDetailPage() {
           </Group>
           <Card withBorder padding="lg">
             <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="md">
-              <Field label="Farm">{farms.directory.nameOf(u.customerId)}</Field>
+              <Field label="Farm">{farmName}</Field>
               <Field label="Panel">{panel ? `${panel.name} v${panel.version}` : "—"}</Field>
               <Field label="Format">
                 {FORMAT_LABEL[u.format]} · {formatBytes(u.byteSize)}

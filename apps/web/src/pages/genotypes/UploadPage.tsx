@@ -15,6 +15,7 @@ import { useFarms } from "../animals/useFarms";
 import { GenotypeDropzone } from "./GenotypeDropzone";
 import { TransferProgress } from "./TransferProgress";
 import { UploadResults } from "./UploadResults";
+import { useFarmName } from "./useFarmName";
 import { useGenotypeUpload } from "./useGenotypeUpload";
 
 export function UploadPage() {
@@ -44,6 +45,7 @@ function UploadForm() {
   const [file, setFile] = useState<File | null>(null);
   const call = useGenotypeUpload();
   const customerId = farms.needsPicker ? pickedFarm : farms.ownCustomerId;
+  const ownFarmName = useFarmName(farms.ownCustomerId);
   const sent = call.result?.upload;
   const ready = customerId !== null && panelId !== null && file !== null && !call.busy;
 
@@ -80,7 +82,7 @@ function UploadForm() {
                 <Text size="sm" fw={500}>
                   Farm
                 </Text>
-                <Text size="sm">{farms.directory.nameOf(farms.ownCustomerId)}</Text>
+                <Text size="sm">{ownFarmName}</Text>
               </div>
             )}
             <Select
