@@ -189,6 +189,15 @@ describe("refused at the upload: 400 with the reason, no row, no blob", () => {
       () => `11 of 20 SNPs in the file are not on panel ${panelA.label}: is this the right panel?`,
     ],
     [
+      "a FinalReport of a 12,000-SNP chip, judged from its first 10,000 SNPs",
+      () =>
+        finalReport(
+          [ids()[0]!],
+          Array.from({ length: 12_000 }, (_, j) => `OTHER${j}`),
+        ),
+      () => `10000 of the first 10000 SNPs in the file are not on panel ${panelA.label}: is this the right panel?`,
+    ],
+    [
       "a PLINK .ped of a 12-SNP chip uploaded as the 20-SNP panel A",
       () => ped(12),
       () => `The file has 12 SNPs per sample, panel ${panelA.label} has 20: is this the right panel?`,

@@ -126,8 +126,13 @@ export function checkPanelFit(
   // Skip to the column header ([Data]'s next line) or the #CHROM line; then one SNP name per row.
   let nameOf: ((line: string) => string | undefined) | undefined;
   let inData = false;
+  // Whether the names are only the file's first ones (a head, or the cap reached): the message says so.
+  let firstOnly = !complete;
   for (const line of lines) {
-    if (names.size >= PANEL_FIT_SNPS) break;
+    if (names.size >= PANEL_FIT_SNPS) {
+      firstOnly = true;
+      break;
+    }
     if (nameOf) {
       if (line.startsWith("[")) break; // another FinalReport section
       const name = nameOf(line);
@@ -154,7 +159,9 @@ export function checkPanelFit(
   let unknown = 0;
   for (const name of names) if (!panel.hasSnp(name)) unknown++;
   if (names.size > 0 && unknown > names.size * MAX_UNKNOWN_SNP_SHARE)
-    throw bad(`${unknown} of ${names.size} SNPs in the file are not on panel ${panel.label}: is this the right panel?`);
+    throw bad(
+      `${unknown} of ${firstOnly ? "the first " : ""}${names.size} SNPs in the file are not on panel ${panel.label}: is this the right panel?`,
+    );
 }
 
 /** Field `col` of a separated line, without splitting the rest. */
