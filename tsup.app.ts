@@ -14,6 +14,8 @@ const THREAD_ENTRIES = {
   "genotype-parse.worker": "../../packages/domain/src/genotypes/parse-worker.ts",
   // KERNELS_WORKER_BUNDLE (packages/genomics/src/parallel/pool.ts): the KernelPool's kernels.
   "kernels.worker": "../../packages/genomics/src/parallel/kernels.worker.ts",
+  // TRAINING_WORKER_BUNDLE (packages/domain/src/gbv/training-thread.ts): the gbv-train job's SNP-BLUP.
+  "gbv-train.worker": "../../packages/domain/src/gbv/training-worker.ts",
 };
 
 export function appBundle(keepExternal: string[]) {

@@ -35,10 +35,10 @@ export const gbvScoreQueue = defineQueue<{ modelIds: string[] }>("gbv-score", {
 /**
  * Train a GBV model (SNP-BLUP + k-fold CV) from a phenotype set; jobId = model id. One attempt: a
  * training that fails marks its model 'failed' with the reason (a re-run is a new model). The solves
- * run on the job's thread between progress events, so the lock is long (15 min): a stalled check must
- * not take a job away from a worker that is busy in a fold; a killed worker's job is retried after it.
+ * run in a worker thread, so the lock keeps being renewed; a killed worker's job (model still
+ * 'training') is picked up again about a minute later and trains from the start.
  */
 export const gbvTrainQueue = defineQueue<{ modelId: string; customerIds: string[] | "all" }>("gbv-train", {
   attempts: 1,
-  lockMs: 15 * 60_000,
+  lockMs: 60_000,
 });

@@ -7,11 +7,10 @@
 //      the scope the request was made in (a researcher's consenting farms), packed rows stacked into
 //      one matrix; records of animals without a genotype on this panel are skipped and counted;
 //   2. pre-correction for contemporary group / other fixed effects (training-fixed-effects.ts);
-//   3. k-fold cross-validation with the library's SNP-BLUP — the fold loop of genomics'
-//      crossValidateSnpBlup (same assignFolds, trainSnpBlup, scoreGenotypes, correlationAndSlope; the
-//      test checks the numbers equal crossValidateSnpBlup's), run here fold by fold so each fold is a
-//      progress event: predictive correlation, regression slope, per-fold figures and the
-//      predicted-vs-observed pairs;
+//   3. k-fold cross-validation with the library's SNP-BLUP (training-compute.ts: the fold loop of
+//      genomics' crossValidateSnpBlup, fold by fold so each fold is a progress event; the test checks
+//      the numbers equal crossValidateSnpBlup's): predictive correlation, regression slope, per-fold
+//      figures and the predicted-vs-observed pairs;
 //   4. the final SNP-BLUP on all records: effects, allele frequencies, intercept, heritability,
 //      iterations, convergence, relative residual, and the reliability inputs (lambda, per-SNP
 //      information, SNP mask) for per-animal reliabilities; when every record carries a reference value
@@ -19,27 +18,21 @@
 //      the final GEBVs against it;
 //   5. storing — the artefact (effects + metadata, JSON) in blob storage under ml-models/…, and the row
 //      becomes a DRAFT (publishing is a separate, audited step).
-// Any failure marks the row 'failed' with training_error. SNP-BLUP runs on the job's thread; between
-// folds the job yields so progress is published and the queue lock renewed (the gbv-train queue has a
-// long lock for the folds themselves, see packages/cache queue-definitions.ts).
+// Any failure marks the row 'failed' with training_error. Steps 3–4 run in a worker thread
+// (training-thread.ts, training-compute.ts): the job's event loop stays free for queue locks, progress
+// and the process's other jobs.
 import { Readable } from "node:stream";
 import { AppError } from "@reprotech/core";
 import { withSystem, withTenant, type PrismaClient, type Tx } from "@reprotech/db";
-import {
-  alleleFrequencies,
-  assignFolds,
-  bytesPerSample,
-  correlationAndSlope,
-  scoreGenotypes,
-  trainSnpBlup,
-  type PackedMatrix,
-} from "@reprotech/genomics";
+import { bytesPerSample, correlationAndSlope, type PackedMatrix } from "@reprotech/genomics";
 import type { Cache, PubSub } from "@reprotech/cache";
 import { query } from "../animals/sql";
 import { asCatalogueWriter } from "../bulls/service";
 import type { BlobStore } from "../genotypes/blob-store";
 import { insertModel, modelArtefactKey, encodeFloat64, reliabilityToJson } from "./model-store";
 import { MIN_RECORDS_PER_TRAIT } from "./phenotypes";
+import type { ComputeFold } from "./training-compute";
+import { computeTrainingInThread } from "./training-thread";
 import { precorrectFixedEffects, type FixedEffectReport } from "./training-fixed-effects";
 import { totalTrainingSteps, trainingReporter, type TrainingProgress } from "./training-progress";
 
@@ -177,15 +170,7 @@ interface ModelRow {
   folds: number;
 }
 
-export interface FoldReport {
-  fold: number;
-  nTraining: number;
-  nValidation: number;
-  correlation: number;
-  slope: number;
-  iterations: number;
-  converged: boolean;
-}
+export type FoldReport = ComputeFold;
 
 export interface CrossValidationReport {
   folds: number;
@@ -199,8 +184,6 @@ export interface CrossValidationReport {
   /** Predicted (by the fold that did not see the animal) vs observed (pre-corrected phenotype). */
   pairs: { animalId: string; officialId: string; predicted: number; observed: number }[];
 }
-
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The gbv-train job. Idempotent: a model no longer 'training' (a retry after completion) is left alone. */
 export async function runTraining(
@@ -284,47 +267,36 @@ export async function runTraining(
       data.set(r.packed, i * stride);
     });
     const m: PackedMatrix = { nSamples: n, nSnps, data };
-    // Frequencies from the genotypes only (no phenotypes), once: the CV folds and the final fit share them.
-    const p = alleleFrequencies(m);
-    await reporter.report({ phase: "cross-validation", fold: 1, records: n });
-
     // Reference values (simulated TBVs, deregressed proofs) are only compared with, when all records have one.
     const reference = used.every((r) => r.referenceValue !== null)
       ? Float64Array.from(used, (r) => r.referenceValue!)
       : null;
-    // k-fold CV (genomics' crossValidateSnpBlup, fold by fold).
-    const options = {
-      h2: model.heritability,
-      p,
-      tolerance: TRAINING_TOLERANCE,
-      maxIterations: TRAINING_MAX_ITERATIONS,
-    };
-    const foldOf = assignFolds(n, k, FOLD_SEED);
-    const predicted = new Float64Array(n);
-    const perFold: FoldReport[] = [];
-    for (let f = 0; f < k; f++) {
-      if (f > 0) await reporter.report({ phase: "cross-validation", fold: f + 1 });
-      await yieldToLoop();
-      const train: number[] = [];
-      const valid: number[] = [];
-      for (let i = 0; i < n; i++) (foldOf[i] === f ? valid : train).push(i);
-      const fit = trainSnpBlup(m, y, { ...options, rows: Int32Array.from(train) });
-      const gebv = scoreGenotypes(m, fit.p, [fit.effects], { intercepts: [fit.intercept], rows: valid });
-      valid.forEach((i, r) => (predicted[i] = gebv[r]!));
-      const cs = correlationAndSlope(
-        gebv,
-        Float64Array.from(valid, (i) => y[i]!),
-      );
-      perFold.push({
-        fold: f + 1,
-        nTraining: train.length,
-        nValidation: valid.length,
-        ...cs,
-        iterations: fit.iterations,
-        converged: fit.converged,
-      });
-      reporter.state.iterations = fit.iterations;
-    }
+
+    // CV fold by fold, then the final fit, in a worker thread; its events become progress (in order).
+    let published = Promise.resolve();
+    const computeStarted = Date.now();
+    const { perFold, predicted, fit, gebv } = await computeTrainingInThread(
+      {
+        m,
+        y,
+        h2: model.heritability,
+        folds: k,
+        seed: FOLD_SEED,
+        tolerance: TRAINING_TOLERANCE,
+        maxIterations: TRAINING_MAX_ITERATIONS,
+      },
+      (event) => {
+        published = published.then(() =>
+          reporter.report(
+            event.phase === "training"
+              ? { phase: "training", fold: null, iterations: event.iterations }
+              : { phase: "cross-validation", fold: event.fold, iterations: event.iterations, records: n },
+          ),
+        );
+      },
+    );
+    await published;
+    const computeSeconds = (Date.now() - computeStarted) / 1000;
     const pooled = correlationAndSlope(predicted, y);
     const crossValidation: CrossValidationReport = {
       folds: k,
@@ -341,22 +313,13 @@ export async function runTraining(
         observed: y[i]!,
       })),
     };
-
-    await reporter.report({ phase: "training", fold: null });
-    await yieldToLoop();
-    const fitStarted = Date.now();
-    const fit = trainSnpBlup(m, y, options);
-    const fitSeconds = (Date.now() - fitStarted) / 1000;
     if (!fit.converged)
       throw new Error(
         `SNP-BLUP did not converge in ${fit.iterations} iterations (relative residual ${fit.relativeResidual.toExponential(2)})`,
       );
     await reporter.report({ phase: "storing", iterations: fit.iterations });
     // Accuracy of the final model's GEBVs of the training animals against their reference values.
-    const referenceAccuracy = reference
-      ? correlationAndSlope(scoreGenotypes(m, fit.p, [fit.effects], { intercepts: [fit.intercept] }), reference)
-          .correlation
-      : null;
+    const referenceAccuracy = reference ? correlationAndSlope(gebv, reference).correlation : null;
 
     const training = {
       method: "SNP-BLUP (PCG, library genomics/blup/snpblup.ts)",
@@ -372,7 +335,7 @@ export async function runTraining(
       snpsInModel: fit.snpMask.reduce((s, v) => s + v, 0),
       fixedEffects: corrected.report satisfies FixedEffectReport,
       referenceAccuracy,
-      fitSeconds,
+      computeSeconds,
       totalSeconds: (Date.now() - started) / 1000,
     };
     const artefactKey = modelArtefactKey(model.traitCode, model.panelId, model.version, "model-json");
