@@ -145,7 +145,10 @@ try {
       firstSeen[e.phase] ??= performance.now() - start;
     });
     const total = performance.now() - start;
-    if (final.phase !== "completed") throw new Error(`upload ${upload.id} ended ${final.phase}: ${final.errorMessage}`);
+    if (final.phase !== "completed")
+      throw new Error(
+        `upload ${upload.id} ended ${final.phase}: ${final.errorMessage}\nworker log:\n${worker.output().slice(-3000)}`,
+      );
     return { total, uploaded, firstSeen, final };
   }
 
