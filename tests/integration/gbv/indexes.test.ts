@@ -2,25 +2,34 @@
 // not all zero), idempotent save by name, who may write (a farm's admin, staff reaching the farm; not
 // its plain users, not researchers: FORBIDDEN), tenancy (another farm's index is invisible and cannot
 // be deleted), audit, and a saved index changing a cached ranking at once.
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { invalidateConsenting } from "@reprotech/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, createWorld, type World } from "../../support/identity";
-import { gbvFixture, seedHerd } from "./predictions-support";
+import { scoredHerd, startScoring } from "./predictions-support";
 
 type Api = Awaited<ReturnType<typeof callerFor>>["caller"];
 
 let world: World;
+let dataDir: string;
 let adminA: Api;
 let adminB: Api;
 
 beforeAll(async () => {
-  world = await createWorld();
-  const fx = await gbvFixture(world.owner, 16, 3);
-  await seedHerd(world.owner, fx, world.customerA, 25, { seed: 31 });
+  dataDir = await mkdtemp(path.join(tmpdir(), "reprotech-gbv-indexes-"));
+  world = await createWorld({ DATA_DIR: dataDir, REDIS_KEY_PREFIX: `test:gbv-idx-${randomUUID().slice(0, 8)}:` });
+  await startScoring(world);
+  await scoredHerd(world, { customers: [world.customerA], counts: [25], seed: 31 });
   adminA = (await callerFor(world, world.usersA.customer_admin.email)).caller;
   adminB = (await callerFor(world, world.usersB.customer_admin.email)).caller;
-});
-afterAll(async () => world?.close());
+}, 180_000);
+afterAll(async () => {
+  await world?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+}, 30_000);
 
 const rowsOf = async (customerId: string) =>
   (

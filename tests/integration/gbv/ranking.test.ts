@@ -3,23 +3,29 @@
 // customer user sees only their farm, a staff member their customers, a researcher the consenting ones
 // (must-show 4); the CSV export and the REST read over HTTP.
 
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp } from "../../support/app";
 import { callerFor, createWorld, sessionCookieFor, type World } from "../../support/identity";
 import {
   currentPredictions,
-  gbvFixture,
-  newPrediction,
-  seedHerd,
+  rescore,
+  scoredHerd,
+  startScoring,
   TRAIT_CODES,
-  type GbvFixture,
+  type ScoredHerd,
   type SeededAnimal,
 } from "./predictions-support";
 
 type Api = Awaited<ReturnType<typeof callerFor>>["caller"];
 
 let world: World;
-let fx: GbvFixture;
+let dataDir: string;
+const env = { REDIS_KEY_PREFIX: `test:gbv-ranking-${randomUUID().slice(0, 8)}:` } as Record<string, string>;
+let fx: ScoredHerd;
 let herdA: SeededAnimal[];
 let herdB: SeededAnimal[];
 let herdC: SeededAnimal[];
@@ -28,17 +34,27 @@ let defaultIndexId: string;
 const byId = new Map<string, SeededAnimal>();
 
 beforeAll(async () => {
-  world = await createWorld();
-  fx = await gbvFixture(world.owner);
-  herdA = await seedHerd(world.owner, fx, world.customerA, 60, { seed: 11 });
-  herdB = await seedHerd(world.owner, fx, world.customerB, 40, { seed: 12 });
-  herdC = await seedHerd(world.owner, fx, world.consenting, 30, { seed: 13 });
-  for (const a of [...herdA, ...herdB, ...herdC]) byId.set(a.id, a);
+  dataDir = await mkdtemp(path.join(tmpdir(), "reprotech-gbv-ranking-"));
+  env.DATA_DIR = dataDir;
+  world = await createWorld(env);
+  await startScoring(world);
+  fx = await scoredHerd(world, {
+    customers: [world.customerA, world.customerB, world.consenting],
+    counts: [60, 40, 30],
+    seed: 11,
+  });
+  herdA = fx.animals.filter((a) => a.customerId === world.customerA);
+  herdB = fx.animals.filter((a) => a.customerId === world.customerB);
+  herdC = fx.animals.filter((a) => a.customerId === world.consenting);
+  for (const a of fx.animals) byId.set(a.id, a);
   userA = (await callerFor(world, world.usersA.customer_user.email)).caller;
   const indexes = await userA.gbv.indexes.list({});
   defaultIndexId = indexes.find((i) => i.isDefault && i.name === "Balanced dairy index")!.id;
-});
-afterAll(async () => world?.close());
+}, 180_000);
+afterAll(async () => {
+  await world?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+}, 30_000);
 
 type Row = {
   animalId: string;
@@ -130,13 +146,18 @@ describe("gbv.ranking by trait", () => {
   });
 
   it("applies the animal filters (breed, sex, status, birth dates, minimum reliability)", async () => {
+    // A threshold inside the farm's range of reliabilities, so the filter both keeps and drops animals.
+    const rels = (await expectedTraitRows("fertility", [world.customerA]))
+      .map((r) => r.reliability)
+      .sort((a, b) => a - b);
+    const rel = rels[Math.floor(rels.length / 3)]!;
     const filters = {
       breed: "JE",
       sex: "female",
       status: "active",
       bornFrom: "2017-01-01",
       bornTo: "2022-12-31",
-      minReliability: 0.5,
+      minReliability: rel,
     } as const;
     const got = await userA.gbv.ranking({ trait: "fertility", limit: 500, ...filters });
     const want = best(await expectedTraitRows("fertility", [world.customerA])).filter((r) => {
@@ -147,12 +168,15 @@ describe("gbv.ranking by trait", () => {
         a.status === "active" &&
         a.birthDate >= filters.bornFrom &&
         a.birthDate <= filters.bornTo &&
-        r.reliability >= 0.5
+        r.reliability >= rel
       );
     });
     expect(want.length).toBeGreaterThan(0);
     expect(got.total).toBe(want.length);
     expect(got.rows.map((r) => r.animalId)).toEqual(want.map((r) => r.animalId));
+    const top = rels.at(-1)!;
+    const fewer = await userA.gbv.ranking({ trait: "fertility", limit: 500, ...filters, minReliability: top });
+    expect(fewer.rows.every((r) => r.reliability >= top)).toBe(true);
   });
 
   it("sorts the top N by another column without changing which animals or their ranks", async () => {
@@ -229,22 +253,24 @@ describe("gbv.ranking tenancy (must-show 4) and cache", () => {
     expect(got.rows.map((r) => r.animalId)).toEqual(want.map((r) => r.animalId));
   });
 
-  it("a new prediction shows in the cached ranking at once", async () => {
+  it("a newly published model's predictions show in the cached ranking at once", async () => {
     const before = await userA.gbv.ranking({ trait: "milk_production", limit: 5 });
-    const again = await userA.gbv.ranking({ trait: "milk_production", limit: 5 });
-    expect(again).toEqual(before);
-    const last = herdA.find((a) => !before.rows.some((r) => r.animalId === a.id))!;
-    await newPrediction(world.owner, world.deps.runtime.cache, fx, last, "milk_production", 1e6, 0.95);
+    expect(await userA.gbv.ranking({ trait: "milk_production", limit: 5 })).toEqual(before);
+    // A new version of the milk model is published: the real gbv-score job rescores every animal of the
+    // panel and invalidates the GBV reads it changed.
+    await rescore(world, fx, "milk_production", 4242);
     const after = await userA.gbv.ranking({ trait: "milk_production", limit: 5 });
-    expect(after.rows[0]).toMatchObject({ animalId: last.id, value: 1e6, reliability: 0.95, rank: 1 });
-    // History is kept; the ranking reads the current row only.
+    const want = best(await expectedTraitRows("milk_production", [world.customerA]));
+    expect(after.rows.map((r) => [r.animalId, r.value])).toEqual(want.slice(0, 5).map((r) => [r.animalId, r.value]));
+    expect(after.rows.map((r) => r.value)).not.toEqual(before.rows.map((r) => r.value));
+    // History is kept; the ranking reads the current rows only.
     expect(after.total).toBe(herdA.length);
   });
 });
 
 describe("over HTTP", () => {
   it("serves GET /api/v1/gbv/ranking and the CSV export with the same rows; another farm is 404", async () => {
-    const t = await startTestApp();
+    const t = await startTestApp(env);
     try {
       const cookie = await sessionCookieFor(world, world.usersA.customer_user.email);
       const rest = await t.app.inject({

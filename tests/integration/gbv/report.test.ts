@@ -8,6 +8,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { gbv } from "@reprotech/domain";
 import { COUNT_OF_CODE } from "@reprotech/genomics";
 import { downloadGenomicReport, GbvDownloadError } from "@reprotech/sdk";
 import { extractText, getDocumentProxy } from "unpdf";
@@ -15,10 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp } from "../../support/app";
 import { callerFor, createWorld, sessionCookieFor, type World } from "../../support/identity";
 import { newOfficialId } from "../animals/support";
-import { gbvFixture, newPrediction, seedHerd, type GbvFixture, type SeededAnimal } from "./predictions-support";
+import { rescore, scoredHerd, startScoring, type ScoredHerd, type SeededAnimal } from "./predictions-support";
 
 let world: World;
-let fx: GbvFixture;
+let fx: ScoredHerd;
 let dataDir: string;
 let app: Awaited<ReturnType<typeof startTestApp>>;
 let url: string;
@@ -39,10 +40,17 @@ async function get(animalId: string, headers: Record<string, string>, query = ""
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "reprotech-gbv-report-"));
-  world = await createWorld({ DATA_DIR: dataDir });
-  fx = await gbvFixture(world.owner, 400, 9);
-  cow = (await seedHerd(world.owner, fx, world.customerA, 12, { seed: 41 }))[0]!;
-  cowB = (await seedHerd(world.owner, fx, world.customerB, 5, { seed: 42 }))[0]!;
+  const env = { DATA_DIR: dataDir, REDIS_KEY_PREFIX: `test:gbv-report-${randomUUID().slice(0, 8)}:` };
+  world = await createWorld(env);
+  await startScoring(world);
+  fx = await scoredHerd(world, {
+    customers: [world.customerA, world.customerB],
+    counts: [12, 5],
+    nSnps: 400,
+    seed: 41,
+  });
+  cow = fx.animals.find((a) => a.customerId === world.customerA)!;
+  cowB = fx.animals.find((a) => a.customerId === world.customerB)!;
   // Pedigree: sire (with his own sire and dam) and dam, herd animals of farm A.
   const insert = async (
     key: keyof typeof parents,
@@ -74,25 +82,34 @@ beforeAll(async () => {
        FROM genotypes g WHERE g.animal_id = $1`,
     [cow.id, cow.officialId],
   );
-  app = await startTestApp({ DATA_DIR: dataDir });
+  app = await startTestApp(env);
   url = await app.app.listen({ host: "127.0.0.1", port: 0 });
   cookieA = await sessionCookieFor(world, world.usersA.customer_user.email);
-});
+}, 180_000);
 afterAll(async () => {
   await app?.close();
   await world?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+}, 30_000);
 
-/** F = 1 − observed het / Σ 2p(1−p) over called SNPs with 0 < p < 1, from the stored genotype. */
+/**
+ * F = 1 − observed het / Σ 2p(1−p) over called SNPs with 0 < p < 1, from the stored genotype and the
+ * allele frequencies of the model that scored the animal's first trait (milk production).
+ */
 async function expectedInbreeding(animalId: string): Promise<number> {
   const { rows } = await world.owner.query<{ packed: Buffer }>(
     `SELECT packed FROM genotypes WHERE animal_id = $1 AND is_current`,
     [animalId],
   );
+  const { rows: model } = await world.owner.query<{ freqs: Buffer }>(
+    `SELECT m.allele_freqs AS freqs FROM gbv_predictions p JOIN gbv_models m ON m.id = p.model_id
+       JOIN gbv_traits t ON t.id = p.trait_id WHERE p.animal_id = $1 AND p.is_current AND t.code = 'milk_production'`,
+    [animalId],
+  );
+  const freqs = gbv.decodeFloat64(new Uint8Array(model[0]!.freqs));
   let het = 0;
   let expected = 0;
-  fx.freqs.forEach((p, j) => {
+  freqs.forEach((p, j) => {
     const count = COUNT_OF_CODE[(rows[0]!.packed[j >> 2]! >> ((j & 3) * 2)) & 3]!;
     if (count < 0 || !(p > 0 && p < 1)) return;
     if (count === 1) het++;
@@ -169,8 +186,14 @@ describe("genomic report", () => {
     expect(rows.map((r) => (r.detail as string).split(" (")[1])).toEqual(["generated)", "stored)"]);
   });
 
-  it("is regenerated when a new prediction changes its inputs", async () => {
-    await newPrediction(world.owner, world.deps.runtime.cache, fx, cow, "fertility", 12.345, 0.9);
+  it("is regenerated when a newly published model changes its predictions (and so its inputs)", async () => {
+    const version = await rescore(world, fx, "fertility", 4141);
+    expect(version).toBe(2);
+    const { rows: fert } = await world.owner.query<{ value: number }>(
+      `SELECT p.value FROM gbv_predictions p JOIN gbv_traits t ON t.id = p.trait_id
+        WHERE p.animal_id = $1 AND p.is_current AND t.code = 'fertility'`,
+      [cow.id],
+    );
     const res = await get(cow.id, { cookie: cookieA });
     expect(res.status).toBe(200);
     expect(res.body.equals(first)).toBe(false);
@@ -178,7 +201,7 @@ describe("genomic report", () => {
     expect(rows).toHaveLength(2);
     expect(rows[1]!.inputsHash).not.toBe(rows[0]!.inputsHash);
     const text = await pdfText(res.body);
-    expect(text).toContain("12.35");
+    expect(text).toContain(fert[0]!.value.toFixed(2));
     expect(text).toContain("v2");
     // And stored again: the next download is the same bytes.
     expect((await get(cow.id, { cookie: cookieA })).body.equals(res.body)).toBe(true);
