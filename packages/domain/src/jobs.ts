@@ -58,11 +58,13 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
   queues.process(
     gbvScoreQueue,
     async ({ modelIds }, job) => {
+      const phases = { readMs: 0, scoreMs: 0, writeMs: 0, percentilesMs: 0 };
       const outcome = await scoreModelsBatch(deps.db, modelIds, {
         cache,
+        phases,
         onProgress: (genotypesDone) => job.reportProgress({ genotypesDone }),
       });
-      deps.log.info({ modelIds, ...outcome }, "GBV models scored");
+      deps.log.info({ modelIds, ...outcome, phases }, "GBV models scored");
     },
     { concurrency: 1 },
   );

@@ -22,7 +22,8 @@ import {
   type PackedMatrix,
 } from "@reprotech/genomics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callerFor, createWorld, type World } from "../../support/identity";
+import { startTestApp } from "../../support/app";
+import { callerFor, createWorld, sessionCookieFor, type World } from "../../support/identity";
 import { newOfficialId } from "../animals/support";
 import {
   effectsCsv,
@@ -201,5 +202,26 @@ describe("gbv.forAnimal", () => {
       tx.$queryRawUnsafe<{ c: string }[]>(`SELECT DISTINCT customer_id::text AS c FROM gbv_predictions`),
     );
     expect(seen).toEqual([{ c: world.customerB }]);
+  }, 60_000);
+
+  it("answers over REST at GET /api/v1/animals/{animalId}/gbv, and 404 for another farm", async () => {
+    const t = await startTestApp({ DATA_DIR: dataDir });
+    try {
+      const animal = newAnimals[0]!;
+      const mine = await t.app.inject({
+        url: `/api/v1/animals/${animal.id}/gbv`,
+        headers: { cookie: await sessionCookieFor(world, world.usersA.customer_user.email) },
+      });
+      expect(mine.statusCode, mine.body).toBe(200);
+      const body = mine.json() as { traits: { code: string; current: { modelVersion: number } | null }[] };
+      expect(body.traits.find((x) => x.code === "milk_production")!.current!.modelVersion).toBe(2);
+      const theirs = await t.app.inject({
+        url: `/api/v1/animals/${animal.id}/gbv`,
+        headers: { cookie: await sessionCookieFor(world, world.usersB.customer_user.email) },
+      });
+      expect(theirs.statusCode).toBe(404);
+    } finally {
+      await t.close();
+    }
   }, 60_000);
 });

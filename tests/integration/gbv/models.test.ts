@@ -84,7 +84,9 @@ describe("model lifecycle", () => {
       message: "Only a draft model can be published; version 1 is retired",
     });
     const audit = await world.owner.query(
-      `SELECT user_id::text AS u, target_id::text AS t FROM audit_log WHERE action = 'gbv.models.publish' AND result = 'ok' ORDER BY created_at`,
+      `SELECT user_id::text AS u, target_id::text AS t FROM audit_log
+        WHERE action = 'gbv.models.publish' AND result = 'ok' AND target_id = ANY($1::text[]) ORDER BY created_at`,
+      [[v1.modelId, v2.modelId]],
     );
     expect(audit.rows).toEqual([
       { u: world.usersA.researcher.id, t: v1.modelId },
@@ -133,7 +135,9 @@ describe("model lifecycle", () => {
     }
     expect(await statusOf(draft.modelId)).toBe("draft");
     const denied = await world.owner.query(
-      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'gbv.models.publish' AND result = 'denied'`,
+      `SELECT count(*)::int AS n FROM audit_log
+        WHERE action = 'gbv.models.publish' AND result = 'denied' AND user_id = ANY($1::uuid[])`,
+      [(["customer_user", "customer_admin", "technician", "veterinarian"] as const).map((r) => world.usersA[r].id)],
     );
     expect(denied.rows[0].n).toBe(4);
   });

@@ -27,6 +27,14 @@ export interface ScoreOutcome {
   predictions: number;
 }
 
+/** Where a batch's time went (milliseconds), for the log and the benchmark. */
+export interface ScorePhases {
+  readMs: number;
+  scoreMs: number;
+  writeMs: number;
+  percentilesMs: number;
+}
+
 /** Values (row-major n × k, one column per model) and reliabilities of one page. */
 export function scorePage(
   m: PackedMatrix,
@@ -144,30 +152,51 @@ function byPanel(models: ScoringModel[]): Map<string, ScoringModel[]> {
 export async function scoreModelsBatch(
   db: PrismaClient,
   modelIds: readonly string[],
-  opts: { cache?: Cache; pageSize?: number; onProgress?: (genotypesDone: number) => void | Promise<void> } = {},
+  opts: {
+    cache?: Cache;
+    pageSize?: number;
+    onProgress?: (genotypesDone: number) => void | Promise<void>;
+    phases?: ScorePhases;
+  } = {},
 ): Promise<ScoreOutcome> {
+  const phases = opts.phases ?? { readMs: 0, scoreMs: 0, writeMs: 0, percentilesMs: 0 };
+  let t = performance.now();
+  const lap = (phase: keyof ScorePhases) => {
+    const now = performance.now();
+    phases[phase] += now - t;
+    t = now;
+  };
   const models = (await withSystem(db, (tx) => loadScoringModels(tx, modelIds))).filter(
     (m) => m.status === "published",
   );
   const outcome: ScoreOutcome = { models: models.length, genotypes: 0, predictions: 0 };
   for (const [panelId, group] of byPanel(models)) {
     const nSnps = group[0]!.effects.length;
-    let after: string | null = null;
+    const read = (after: string | null) =>
+      withSystem(db, (tx) => readGenotypePage(tx, panelId, nSnps, after, opts.pageSize ?? PAGE_SIZE));
+    // The next page is read (on another connection) while this one is scored and written: reading
+    // packed rows is mostly PostgreSQL's and the socket's time, so it overlaps the kernel and the writes.
+    let next = read(null);
     for (;;) {
-      const page = await withSystem(db, (tx) =>
-        readGenotypePage(tx, panelId, nSnps, after, opts.pageSize ?? PAGE_SIZE),
-      );
+      const page = await next;
+      lap("readMs");
       if (!page) break;
+      next = read(page.genotypeIds.at(-1)!);
+      // A failed prefetch is reported by the await above on the next turn; until then keep it quiet.
+      next.catch(() => {});
       const scored = scorePage(page.matrix, group);
+      lap("scoreMs");
       outcome.predictions += await withSystem(db, (tx) => writePage(tx, page, group, scored), { timeout: 5 * 60_000 });
+      lap("writeMs");
       outcome.genotypes += page.genotypeIds.length;
-      after = page.genotypeIds.at(-1)!;
       await opts.onProgress?.(outcome.genotypes);
     }
   }
   const traits = [...new Set(models.map((m) => m.traitId))];
+  lap("readMs");
   for (const traitId of traits)
     await withSystem(db, (tx) => recomputePercentiles(tx, traitId), { timeout: 5 * 60_000 });
+  lap("percentilesMs");
   // Every farm's GBVs (and percentiles) may have changed.
   if (opts.cache && models.length) await invalidateGbv(opts.cache, "all");
   return outcome;
