@@ -147,7 +147,9 @@ function ModelDetail({ modelId }: { modelId: string }) {
           )}
         </SimpleGrid>
       </Card>
-      {m.source === "trained" && (m.status === "training" || m.status === "failed") && (
+      {/* Every trained model shows its run: live while it trains, its final state after (a fast job
+          may finish before the page opens). */}
+      {m.source === "trained" && can("gbv.train") && (
         <Card withBorder padding="lg">
           <TrainingProgress
             modelId={m.id}
