@@ -33,8 +33,8 @@ export function AnimalIndexValue({ animalId, customerId }: { animalId: string; c
       <Text size="sm" c="dimmed">
         {index.name}
       </Text>
-      <Text fw={700} data-testid="gbv-index-value">
-        {row ? formatGbv(row.value) : ranking.isPending ? "…" : "—"}
+      <Text fw={row ? 700 : 400} size={row ? "md" : "sm"} c={row ? undefined : "dimmed"} data-testid="gbv-index-value">
+        {row ? formatGbv(row.value) : ranking.isPending ? "…" : "no value: not every trait of the index is scored yet"}
       </Text>
       {row && (
         <Text size="sm" c="dimmed">

@@ -51,8 +51,10 @@ export function CvResults({ cv, unit }: { cv: CrossValidation; unit: string }) {
             ]}
             dataKey={{ x: "predicted", y: "observed" }}
             labels={{ x: "Predicted GEBV", y: "Observed (corrected)" }}
-            unit={{ x: ` ${unit}`, y: ` ${unit}` }}
-            valueFormatter={(v) => v.toFixed(2)}
+            valueFormatter={(v) => v.toFixed(1)}
+            // Zoom on the points: observed phenotypes sit far from zero, predicted values near their mean.
+            xAxisProps={{ domain: ["auto", "auto"] }}
+            yAxisProps={{ domain: ["auto", "auto"] }}
             xAxisLabel={`Predicted (${unit})`}
             yAxisLabel={`Observed (${unit})`}
           />
