@@ -247,16 +247,19 @@ try {
     if (check.result.data.json.total !== animals || check.result.data.json.rows.length !== 50)
       throw new Error(`unexpected ranking: ${JSON.stringify(check).slice(0, 300)}`);
 
-    const results = await measure(
-      {
-        "trait, cached": { url: byTrait, headers: { cookie } },
-        "trait, uncached": { url: byTrait, headers: { cookie, "x-bench-uncached": "1" } },
-        "index, cached": { url: byIndex, headers: { cookie } },
-        "index, uncached": { url: byIndex, headers: { cookie, "x-bench-uncached": "1" } },
-      },
-      connections,
-      duration,
-    );
+    const targets = {
+      "trait, cached": { url: byTrait, headers: { cookie } },
+      "trait, uncached": { url: byTrait, headers: { cookie, "x-bench-uncached": "1" } },
+      "index, cached": { url: byIndex, headers: { cookie } },
+      "index, uncached": { url: byIndex, headers: { cookie, "x-bench-uncached": "1" } },
+    };
+    // One target at a time, with a pause between, so requests still queued from one target's load
+    // (waiting for a pooled connection) are not counted against the next one's check.
+    const results: Record<string, Awaited<ReturnType<typeof measure>>[string]> = {};
+    for (const [name, target] of Object.entries(targets)) {
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      results[name] = (await measure({ [name]: target }, connections, duration))[name]!;
+    }
     console.log(
       `\nNode ${process.version}; ${animals} animals × 4 traits of current predictions (seeded in ${(seedMs / 1000).toFixed(1)} s); ` +
         `gbv.ranking top 50 as a customer user; ${connections} connections, ${duration} s each; pool ${server.config.DATABASE_POOL_MAX}\n`,
