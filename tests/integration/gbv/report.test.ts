@@ -8,7 +8,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { gbv } from "@reprotech/domain";
+import { gbv, invalidateConsenting } from "@reprotech/domain";
 import { COUNT_OF_CODE } from "@reprotech/genomics";
 import { downloadGenomicReport, GbvDownloadError } from "@reprotech/sdk";
 import { extractText, getDocumentProxy } from "unpdf";
@@ -240,5 +240,27 @@ describe("genomic report", () => {
     expect(text).toContain(cowB.officialId);
     expect(text).not.toContain(cow.officialId);
     expect(await reportRows(cowB.id)).toHaveLength(1);
+  });
+
+  it("serves a researcher a consenting farm's report without storing anything (read-only)", async () => {
+    await world.owner.query(`UPDATE customers SET research_consent = true WHERE id = $1`, [world.customerA]);
+    await invalidateConsenting(world.deps.runtime.cache);
+    try {
+      // A new model version: inputs nobody has a stored report for yet.
+      await rescore(world, fx, "longevity", 5252);
+      const before = await reportRows(cow.id);
+      const researcher = await sessionCookieFor(world, world.usersA.researcher.email);
+      const res = await get(cow.id, { cookie: researcher });
+      expect(res.status).toBe(200);
+      expect(await pdfText(res.body)).toContain(cow.officialId);
+      expect(await reportRows(cow.id)).toEqual(before);
+      // The farm's own user then gets it generated and stored.
+      const own = await get(cow.id, { cookie: cookieA });
+      expect(own.status).toBe(200);
+      expect(await reportRows(cow.id)).toHaveLength(before.length + 1);
+    } finally {
+      await world.owner.query(`UPDATE customers SET research_consent = false WHERE id = $1`, [world.customerA]);
+      await invalidateConsenting(world.deps.runtime.cache);
+    }
   });
 });

@@ -5,7 +5,9 @@
 //   processed-results/genetic-reports/customer-<customer id>/<animal id>/<inputs hash>
 // (ids and hex only, so the key passes the blob store's key rules). The blob is written before the
 // row: if the transaction then rolls back, the blob is an orphan under a key the next request for the
-// same inputs overwrites, never a row without its bytes.
+// same inputs overwrites, never a row without its bytes. Read-only callers (researchers) are served a
+// stored report when there is one, else a freshly rendered one that is NOT stored: they never write.
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import type { Tx } from "@reprotech/db";
 import { z } from "zod";
@@ -20,7 +22,8 @@ export const REPORT_CONTENT_TYPE = "application/pdf";
 export const reportInput = z.object({ animalId: z.uuid(), customerId: z.uuid().optional() });
 
 export const reportInfoSchema = z.object({
-  id: z.uuid(),
+  /** null: rendered for a read-only caller and not stored. */
+  id: z.uuid().nullable(),
   animalId: z.uuid(),
   customerId: z.uuid(),
   officialId: z.string(),
@@ -53,19 +56,22 @@ const ROW = `id::text AS id, blob_key AS "blobKey", byte_size AS "byteSize", sha
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"`;
 
 /**
- * The animal's report for its current inputs, rendered and stored when there is none (NOT_FOUND when
- * the scope cannot see the animal). Returns its description and blob key.
+ * The animal's report for its current inputs, rendered and (unless `persist` is false) stored when
+ * there is none; NOT_FOUND when the scope cannot see the animal. `open` streams its bytes.
  */
 export async function ensureReport(
   tx: Tx,
   store: BlobStore,
   input: z.output<typeof reportInput>,
-  now: () => Date = () => new Date(),
-): Promise<ReportInfo & { blobKey: string }> {
+  options: { persist?: boolean; now?: () => Date } = {},
+): Promise<{ info: ReportInfo; open: () => Promise<Readable> }> {
   const customerId = await locateAnimal(tx, input.animalId, input.customerId);
   const data = await gatherReportData(tx, customerId, input.animalId);
   const inputsHash = reportInputsHash(data);
-  const describe = (row: ReportRow, generated: boolean) => ({
+  const describe = (
+    row: Omit<ReportRow, "blobKey" | "id"> & { id: string | null },
+    generated: boolean,
+  ): ReportInfo => ({
     id: row.id,
     animalId: input.animalId,
     customerId,
@@ -76,7 +82,6 @@ export async function ensureReport(
     createdAt: row.createdAt,
     generated,
     fileName: `genomic-report-${data.animal.officialId.replace(/[^A-Za-z0-9_-]/g, "_")}-${inputsHash.slice(0, 8)}.pdf`,
-    blobKey: row.blobKey,
   });
 
   const [stored] = await query<ReportRow>(
@@ -84,10 +89,18 @@ export async function ensureReport(
     `SELECT ${ROW} FROM gbv_reports WHERE animal_id = $1::uuid AND customer_id = $2::uuid AND inputs_hash = $3`,
     [input.animalId, customerId, inputsHash],
   );
-  if (stored && (await store.exists(stored.blobKey))) return describe(stored, false);
+  if (stored && (await store.exists(stored.blobKey)))
+    return { info: describe(stored, false), open: () => store.get(stored.blobKey) };
 
+  const generatedAt = (options.now ?? (() => new Date()))();
+  const pdf = await renderReportPdf(data, generatedAt, inputsHash);
+  const open = async () => Readable.from([pdf]);
+  if (options.persist === false) {
+    const sha256 = createHash("sha256").update(pdf).digest("hex");
+    const row = { id: null, byteSize: pdf.length, sha256, createdAt: generatedAt.toISOString() };
+    return { info: describe(row, true), open };
+  }
   const blobKey = reportBlobKey(customerId, input.animalId, inputsHash);
-  const pdf = await renderReportPdf(data, now(), inputsHash);
   const blob = await store.put(blobKey, Readable.from([pdf]));
   // A concurrent request for the same inputs stored the same report: keep one row.
   const [row] = await query<ReportRow>(
@@ -99,5 +112,5 @@ export async function ensureReport(
      RETURNING ${ROW}`,
     [customerId, input.animalId, inputsHash, blobKey, blob.bytes, blob.sha256],
   );
-  return describe(row!, true);
+  return { info: describe(row!, true), open };
 }

@@ -3,8 +3,9 @@
 // The PDF's bytes go to the `reportSink` the REST route GET /api/v1/gbv/reports/:animalId
 // (apps/server/src/gbv-report.ts) puts in the context; called over /trpc it answers the report's
 // description only (the SPA then downloads from the REST route). NOT_FOUND for an animal outside the
-// caller's scope.
+// caller's scope. Read-only roles (researchers) get the report without it being stored.
 import type { Readable } from "node:stream";
+import { isReadOnly } from "@reprotech/core";
 import { gbv, genotypes } from "@reprotech/domain";
 import { router, tenantProcedure } from "../../trpc";
 
@@ -19,7 +20,9 @@ export const reportsRouter = router({
     .output(gbv.reportInfoSchema)
     .query(async ({ ctx, input }) => {
       const store = genotypes.blobStoreFromConfig(ctx.config);
-      const { blobKey, ...info } = await gbv.ensureReport(ctx.db, store, input);
+      const { info, open } = await gbv.ensureReport(ctx.db, store, input, {
+        persist: !isReadOnly(ctx.principal.role),
+      });
       await ctx.audit({
         customerId: info.customerId,
         targetType: "animal",
@@ -27,7 +30,7 @@ export const reportsRouter = router({
         detail: `genomic report ${info.inputsHash} (${info.generated ? "generated" : "stored"})`,
       });
       const sink = (ctx as ReportSink).reportSink;
-      if (sink) sink({ stream: await store.get(blobKey), info });
+      if (sink) sink({ stream: await open(), info });
       return info;
     }),
 });
