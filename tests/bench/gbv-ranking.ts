@@ -249,15 +249,26 @@ try {
 
     const targets = {
       "trait, cached": { url: byTrait, headers: { cookie } },
-      "trait, uncached": { url: byTrait, headers: { cookie, "x-bench-uncached": "1" } },
       "index, cached": { url: byIndex, headers: { cookie } },
+      "trait, uncached": { url: byTrait, headers: { cookie, "x-bench-uncached": "1" } },
       "index, uncached": { url: byIndex, headers: { cookie, "x-bench-uncached": "1" } },
     };
-    // One target at a time, with a pause between, so requests still queued from one target's load
-    // (waiting for a pooled connection) are not counted against the next one's check.
+    // One target at a time. Between them the server is given time to drain what the previous load
+    // left queued (requests waiting for a pooled connection): the next target starts once a ranking
+    // answers again within a second.
+    const drain = async () => {
+      for (const deadline = Date.now() + 180_000; Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        const started = performance.now();
+        const probe = await fetch(byTrait, { headers: { cookie } }).catch(() => undefined);
+        await probe?.arrayBuffer();
+        if (probe?.ok && performance.now() - started < 1000) return;
+      }
+      throw new Error("the server did not drain within 3 minutes");
+    };
     const results: Record<string, Awaited<ReturnType<typeof measure>>[string]> = {};
     for (const [name, target] of Object.entries(targets)) {
-      await new Promise((resolve) => setTimeout(resolve, 5000));
+      await drain();
       results[name] = (await measure({ [name]: target }, connections, duration))[name]!;
     }
     console.log(
