@@ -118,6 +118,9 @@ export async function registerGenotypeUpload(
       const caller = appRouter.createCaller(ctx);
       const stagingKey = `upload-staging/${randomUUID()}`;
       let staged = false;
+      // The answer is sent only after the staged copy is gone (finally), so a client that has its
+      // answer never finds a staging file left behind.
+      let answer: (() => FastifyReply) | undefined;
       try {
         // Before a byte of the file is read: signed in, allowed to upload, the customer within reach
         // (out of reach answers NOT_FOUND, like every tenant procedure).
@@ -146,21 +149,24 @@ export async function registerGenotypeUpload(
         const result = await caller.genotypes.upload(form);
         if (result.upload.sha256 !== stored.sha256 && result.created)
           request.log.error({ uploadId: result.upload.id }, "staged and stored genotype file differ");
-        return reply.status(result.created ? 201 : 200).send(result);
+        answer = () => reply.status(result.created ? 201 : 200).send(result);
       } catch (error) {
         // A refusal under the limit reads the (capped) rest of the body, so the client sees the answer.
         if (!(error instanceof HttpError && error.status === 413) && !source.destroyed)
           await pipeline(source, capped(limit, limitMb), new Writable({ write: (_c, _e, done) => done() })).catch(
             () => {},
           );
-        if (error instanceof HttpError) return fail(error.status, error.message);
-        const e = error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
-        const status = getHTTPStatusCodeFromError(e);
-        if (status >= 500) request.log.error({ err: e.cause ?? e }, "genotype upload failed");
-        return fail(status, status >= 500 ? "Internal server error" : e.message);
+        if (error instanceof HttpError) answer = () => fail(error.status, error.message);
+        else {
+          const e = error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
+          const status = getHTTPStatusCodeFromError(e);
+          if (status >= 500) request.log.error({ err: e.cause ?? e }, "genotype upload failed");
+          answer = () => fail(status, status >= 500 ? "Internal server error" : e.message);
+        }
       } finally {
         if (staged) await store.delete(stagingKey).catch(() => {});
       }
+      return answer();
     });
   });
 }
