@@ -12,7 +12,7 @@
 // library's simulator) is written as the owner — the genotype pipeline has its own e2e test.
 // Build first: pnpm --filter @reprotech/server build && pnpm --filter @reprotech/worker build && pnpm --filter @reprotech/web build
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { DemoCredential } from "@reprotech/db";
@@ -219,7 +219,7 @@ describe("genomic evaluations in the browser", () => {
     }
   }, 120_000);
 
-  it("a customer user gets no model management", async () => {
+  it("a customer user ranks, exports and charts the farm's GBVs, and gets no model management", async () => {
     const { context, page } = await signedIn("customer_user", "/gbv");
     try {
       await page.getByTestId("gbv-rankings-page").waitFor();
@@ -230,6 +230,25 @@ describe("genomic evaluations in the browser", () => {
       await page.getByRole("option", { name: "Milk production (kg milk)", exact: true }).click();
       await expect.poll(() => page.getByTestId("ranking-row").count(), { timeout: 30_000 }).toBe(50);
       expect(await page.getByTestId("ranking-table").textContent()).toContain("Milk production");
+      // The export button downloads the same ranking as CSV (REST export route, session cookie).
+      const [csv] = await Promise.all([page.waitForEvent("download"), page.getByTestId("ranking-export").click()]);
+      const csvPath = path.join(dataDir, "ranking.csv");
+      await csv.saveAs(csvPath);
+      const lines = (await readFile(csvPath, "utf8")).trim().split(/\r?\n/);
+      expect(lines[0]).toMatch(/^rank,officialId,/);
+      expect(lines).toHaveLength(1 + 50);
+      await page.screenshot({ path: `${SHOTS}-ranking.png`, fullPage: true });
+
+      // Distribution: the farm's milk GBVs, one breed (HO) with every scored animal.
+      await page.getByTestId("gbv-section-distribution").click();
+      await page.getByTestId("distribution-trait").click();
+      await page.getByRole("option", { name: "Milk production (kg milk)", exact: true }).click();
+      const breedRow = page.locator('[data-testid="distribution-breed"][data-breed="HO"]');
+      await breedRow.waitFor({ timeout: 30_000 });
+      expect(await breedRow.getAttribute("data-n")).toBe(String(N));
+      await page.getByTestId("distribution-histogram").locator(".recharts-bar-rectangle").first().waitFor();
+      await page.screenshot({ path: `${SHOTS}-distribution.png`, fullPage: true });
+
       await page.goto(`${server.url}/gbv/models`);
       await page.getByTestId("forbidden-state").waitFor();
       expect(await page.getByTestId("gbv-models-page").count()).toBe(0);

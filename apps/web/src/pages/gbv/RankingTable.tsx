@@ -96,8 +96,8 @@ export function RankingTable({
               {showFarm && <Table.Td>{directory.nameOf(r.customerId)}</Table.Td>}
               <Table.Td>{r.breed}</Table.Td>
               <Table.Td>{SEX_LABELS[r.sex]}</Table.Td>
-              <Table.Td>{r.birthDate}</Table.Td>
-              <Table.Td ta="right" fw={600}>
+              <Table.Td style={{ whiteSpace: "nowrap" }}>{r.birthDate}</Table.Td>
+              <Table.Td ta="right" fw={600} style={{ whiteSpace: "nowrap" }}>
                 {formatGbv(r.value, unit)}
               </Table.Td>
               <Table.Td ta="right">{reliabilityPercent(r.reliability)} %</Table.Td>
