@@ -4,9 +4,10 @@
 // (must-show 4); the CSV export and the REST read over HTTP.
 
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { downloadRankingCsv } from "@reprotech/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp } from "../../support/app";
 import { callerFor, createWorld, sessionCookieFor, type World } from "../../support/identity";
@@ -297,6 +298,25 @@ describe("over HTTP", () => {
       );
       expect(lines.slice(1).map((l) => l.split(",")[1])).toEqual(direct.rows.map((r) => r.officialId));
       expect(lines.slice(1).map((l) => Number(l.split(",")[8]))).toEqual(direct.rows.map((r) => r.value));
+
+      // The SDK saves the same CSV to a file (API token of the farm).
+      const admin = (await callerFor(world, world.usersA.customer_admin.email)).caller;
+      const { token } = await admin.apiTokens.create({
+        customerId: world.customerA,
+        name: "csv",
+        permissions: ["gbv.read"],
+      });
+      const url = await t.app.listen({ host: "127.0.0.1", port: 0 });
+      const file = path.join(dataDir, "ranking.csv");
+      const saved = await downloadRankingCsv({ url, token, ranking: { trait: "fertility", limit: 7 }, path: file });
+      expect(saved.fileName).toMatch(/^ranking-fertility-.*\.csv$/);
+      expect(
+        (await readFile(file, "utf8"))
+          .trim()
+          .split("\r\n")
+          .slice(1)
+          .map((l) => l.split(",")[1]),
+      ).toEqual(direct.rows.map((r) => r.officialId));
 
       const other = await t.app.inject({
         method: "GET",
