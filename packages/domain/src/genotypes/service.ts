@@ -1,8 +1,9 @@
 // SNP panels (the global catalogue) and genotype uploads (tenant rows). Every function takes the
-// caller's tenant transaction: row-level security decides which uploads exist for the caller.
+// caller's tenant transaction — except createUpload, which opens two short ones around the blob put —
+// so row-level security decides which uploads exist for the caller.
 import { createHash, randomUUID } from "node:crypto";
 import { AppError } from "@reprotech/core";
-import type { Tx } from "@reprotech/db";
+import { withTenant, type PrismaClient, type TenantScope, type Tx } from "@reprotech/db";
 import { GenotypeFormatError, parseBim, parseMap, readIlluminaManifest, type SnpPanel } from "@reprotech/genomics";
 import { query } from "../animals/sql";
 import { asCatalogueWriter } from "../bulls/service";
@@ -129,27 +130,43 @@ async function uploadWhere(tx: Tx, where: string, params: unknown[]): Promise<Ge
 /**
  * Stores the raw file in `store` while hashing it and records the upload, status queued. The same
  * bytes for the same customer, or the same idempotency key, give back the earlier upload
- * (`created: false`) and store nothing new. Bad files (empty, binary, compressed, header only,
+ * (`created: false`) and keep nothing new. Bad files (empty, binary, compressed, header only,
  * unknown format, another panel's SNPs) are refused before anything is written.
+ *
+ * Opens its own short tenant transactions in `scope` (like writeGenotypeExport) because the blob
+ * put — a copy of up to 2 GB, or a network upload to S3 — must not run inside one: it would pin a
+ * pool connection and outlive the transaction's timeout. So: (1) a transaction looks up an earlier
+ * upload by idempotency key and the panel; (2) outside any transaction the file is sniffed, checked
+ * against the panel and put under its final key while hashed; (3) a second transaction inserts the
+ * row (ON CONFLICT DO NOTHING on customer+sha256 / customer+key) and runs `onCreated` (the audit
+ * record) in the same transaction. A conflict or a failed insert deletes the stored blob after
+ * the transaction ended.
  */
 export async function createUpload(
-  tx: Tx,
+  db: PrismaClient,
+  scope: TenantScope,
   store: BlobStore,
   input: UploadInput,
+  onCreated: (tx: Tx, upload: GenotypeUploadView) => Promise<void> = async () => {},
 ): Promise<{ upload: GenotypeUploadView; created: boolean }> {
-  if (input.idempotencyKey) {
-    const earlier = await uploadWhere(tx, `u.customer_id = $1::uuid AND u.idempotency_key = $2`, [
-      input.customerId,
-      input.idempotencyKey,
-    ]);
-    if (earlier) return { upload: earlier, created: false };
-  }
-  const [panel] = await query<{ id: string; name: string; version: string; markerMap: Uint8Array }>(
-    tx,
-    `SELECT id::text AS id, name, version, marker_map AS "markerMap" FROM snp_panels WHERE id = $1::uuid`,
-    [input.panelId],
-  );
-  if (!panel) throw new AppError("NOT_FOUND", "SNP panel not found");
+  const found = await withTenant(db, scope, async (tx) => {
+    if (input.idempotencyKey) {
+      const earlier = await uploadWhere(tx, `u.customer_id = $1::uuid AND u.idempotency_key = $2`, [
+        input.customerId,
+        input.idempotencyKey,
+      ]);
+      if (earlier) return { earlier, panel: undefined };
+    }
+    const [panel] = await query<{ id: string; name: string; version: string; markerMap: Uint8Array }>(
+      tx,
+      `SELECT id::text AS id, name, version, marker_map AS "markerMap" FROM snp_panels WHERE id = $1::uuid`,
+      [input.panelId],
+    );
+    if (!panel) throw new AppError("NOT_FOUND", "SNP panel not found");
+    return { earlier: undefined, panel };
+  });
+  if (found.earlier) return { upload: found.earlier, created: false };
+  const { panel } = found;
 
   if (input.file.size === 0) throw bad("The file is empty");
   const head = new Uint8Array(await input.file.slice(0, SNIFF_BYTES).arrayBuffer());
@@ -165,44 +182,52 @@ export async function createUpload(
   const id = randomUUID();
   const key = uploadBlobKey(input.customerId, id);
   const stored = await store.put(key, input.file.stream());
+  let outcome: { upload: GenotypeUploadView; created: boolean };
   try {
     if (stored.bytes !== input.file.size)
       throw new Error(`stored ${stored.bytes} bytes of a ${input.file.size}-byte upload`);
-    const inserted = await query<GenotypeUploadView>(
-      tx,
-      `INSERT INTO genotype_uploads AS u (id, customer_id, uploader_id, original_file_name, byte_size, sha256, blob_key,
-         format, panel_id, idempotency_key, updated_at)
-       VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, $8::"GenotypeFileFormat", $9::uuid, $10, now())
-       ON CONFLICT DO NOTHING
-       RETURNING ${UPLOAD_COLUMNS}`,
-      [
-        id,
-        input.customerId,
-        input.uploaderId,
-        cleanFileName(input.file.name),
-        stored.bytes,
-        stored.sha256,
-        key,
-        format,
-        input.panelId,
-        input.idempotencyKey ?? null,
-      ],
-    );
-    if (inserted[0]) return { upload: inserted[0], created: true };
-    // The same bytes (or key) for this customer exist already, possibly committed by a concurrent
-    // call a moment ago (ON CONFLICT waited for it): answer with that upload.
-    await store.delete(key);
-    const earlier = await uploadWhere(
-      tx,
-      `u.customer_id = $1::uuid AND (u.sha256 = $2 OR ($3::text IS NOT NULL AND u.idempotency_key = $3))`,
-      [input.customerId, stored.sha256, input.idempotencyKey ?? null],
-    );
-    if (!earlier) throw new Error("upload conflict without an earlier upload");
-    return { upload: earlier, created: false };
+    outcome = await withTenant(db, scope, async (tx) => {
+      const inserted = await query<GenotypeUploadView>(
+        tx,
+        `INSERT INTO genotype_uploads AS u (id, customer_id, uploader_id, original_file_name, byte_size, sha256, blob_key,
+           format, panel_id, idempotency_key, updated_at)
+         VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5, $6, $7, $8::"GenotypeFileFormat", $9::uuid, $10, now())
+         ON CONFLICT DO NOTHING
+         RETURNING ${UPLOAD_COLUMNS}`,
+        [
+          id,
+          input.customerId,
+          input.uploaderId,
+          cleanFileName(input.file.name),
+          stored.bytes,
+          stored.sha256,
+          key,
+          format,
+          input.panelId,
+          input.idempotencyKey ?? null,
+        ],
+      );
+      if (inserted[0]) {
+        await onCreated(tx, inserted[0]);
+        return { upload: inserted[0], created: true };
+      }
+      // The same bytes (or key) for this customer exist already, possibly committed by a concurrent
+      // call a moment ago (ON CONFLICT waited for it): answer with that upload.
+      const earlier = await uploadWhere(
+        tx,
+        `u.customer_id = $1::uuid AND (u.sha256 = $2 OR ($3::text IS NOT NULL AND u.idempotency_key = $3))`,
+        [input.customerId, stored.sha256, input.idempotencyKey ?? null],
+      );
+      if (!earlier) throw new Error("upload conflict without an earlier upload");
+      return { upload: earlier, created: false };
+    });
   } catch (error) {
     await store.delete(key).catch(() => {});
     throw error;
   }
+  // A duplicate keeps nothing new: its blob goes, after the transaction (no blob I/O inside one).
+  if (!outcome.created) await store.delete(key);
+  return outcome;
 }
 
 export async function getUpload(tx: Tx, id: string): Promise<GenotypeUploadView> {

@@ -2,15 +2,15 @@
 // - genotypes.panels.list (genotypes.read) / genotypes.panels.register (genotypes.panels.manage,
 //   multipart FormData { name, version, file }: an Illumina manifest CSV, a PLINK .bim or .map).
 // - genotypes.upload (genotypes.upload, multipart FormData { customerId, file, panelId,
-//   idempotencyKey? }): the file is streamed to the blob store while hashed, recorded as a queued
-//   upload, and a `genotype-ingest` job (jobId = upload id) is enqueued after COMMIT. The same bytes
-//   or the same idempotency key for a customer answer with the earlier upload. Size is capped
-//   before the body is read (GENOTYPE_UPLOAD_MAX_MB, apps/server/src/animal-transfer.ts).
+//   idempotencyKey? }; upload.ts): the file is streamed to the blob store while hashed — outside any
+//   transaction — recorded as a queued upload, and a `genotype-ingest` job (jobId = upload id) is
+//   enqueued after COMMIT. The same bytes or the same idempotency key for a customer answer with the
+//   earlier upload. Size is capped before the body is read (GENOTYPE_UPLOAD_MAX_MB,
+//   apps/server/src/animal-transfer.ts).
 // - genotypes.uploads.list / genotypes.uploads.get (genotypes.read): what the caller's scope sees.
 // - genotypes.uploads.progress (genotypes.read): SSE subscription to an upload's processing (progress.ts).
 // - genotypes.forAnimal, genotypes.uploads.samples (genotypes.read; queries.ts) and
 //   genotypes.uploads.assignSample (genotypes.upload; samples.ts).
-import { genotypeIngestQueue } from "@reprotech/cache";
 import { bulls, genotypes } from "@reprotech/domain";
 import { z } from "zod";
 import { router, tenantProcedure } from "../../trpc";
@@ -18,35 +18,8 @@ import { uploadProgress } from "./progress";
 import { forAnimal, uploadSamples } from "./queries";
 import { assignSample } from "./samples";
 import { genotypeExportDownload } from "./export";
-
-/** FormData → one value per named field (a field given twice is refused rather than guessed). */
-function formFields(keys: readonly string[], what: string) {
-  return z.instanceof(FormData, { error: `Send multipart/form-data with ${what}` }).transform((form, ctx) => {
-    const out: Record<string, File | string> = {};
-    for (const key of keys) {
-      const all = form.getAll(key);
-      if (all.length > 1) ctx.addIssue({ code: "custom", path: [key], message: `${key} given ${all.length} times` });
-      if (all[0] !== undefined) out[key] = all[0];
-    }
-    return out;
-  });
-}
-
-export const uploadFormInput = formFields(
-  ["customerId", "file", "panelId", "idempotencyKey"],
-  "customerId, file, panelId and optionally idempotencyKey",
-).pipe(
-  z.object({
-    customerId: z.uuid(),
-    file: z.file({ error: "Attach the genotype file as the form field `file`" }),
-    panelId: z.uuid({ error: "panelId must be the id of a registered SNP panel" }),
-    idempotencyKey: z
-      .string()
-      .optional()
-      .transform((v) => (v?.trim() ? v : undefined))
-      .pipe(genotypes.idempotencyKeySchema.optional()),
-  }),
-);
+import { formFields } from "./form";
+import { genotypeUpload } from "./upload";
 
 export const panelFormInput = formFields(["name", "version", "file"], "name, version and file").pipe(
   z.object({
@@ -106,36 +79,5 @@ export const genotypesRouter = router({
   forAnimal,
   export: router({ download: genotypeExportDownload }),
 
-  upload: tenantProcedure("genotypes.upload")
-    .input(uploadFormInput)
-    .output(genotypes.uploadResultSchema)
-    .mutation(async ({ ctx, input }) => {
-      const store = genotypes.blobStoreFromConfig(ctx.config);
-      const result = await genotypes.createUpload(ctx.db, store, {
-        customerId: input.customerId,
-        uploaderId: ctx.principal.userId,
-        file: input.file,
-        panelId: input.panelId,
-        idempotencyKey: input.idempotencyKey,
-      });
-      if (result.created) {
-        const { upload } = result;
-        await ctx.audit({
-          targetType: "genotype_upload",
-          targetId: upload.id,
-          detail: `genotype upload ${upload.originalFileName} (${upload.format}, ${upload.byteSize} bytes)`,
-          after: upload,
-        });
-        // Enqueued only once the row is committed, so the worker always finds it. jobId = upload id:
-        // a retried enqueue never makes a second job.
-        ctx.afterCommit(async () => {
-          await ctx.runtime.queues.add(
-            genotypeIngestQueue,
-            { uploadId: upload.id, customerId: upload.customerId },
-            { jobId: upload.id },
-          );
-        });
-      }
-      return result;
-    }),
+  upload: genotypeUpload,
 });
