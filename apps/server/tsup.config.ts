@@ -1,3 +1,3 @@
 import { appBundle } from "../../tsup.app";
 
-export default appBundle(["@electric-sql/pglite", "@node-rs/", "pino", "thread-stream"]);
+export default appBundle(["@electric-sql/pglite", "@node-rs/", "pino", "thread-stream", "pdfkit"]);
