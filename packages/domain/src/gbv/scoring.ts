@@ -7,7 +7,8 @@
 //   percentiles, then every customer's GBV cache.
 // - scoreUpload: right after a genotype ingest (jobs.ts) — the upload's stored genotypes with every
 //   published model of its panel, in the customer's own scope, then percentiles and the caches of the
-//   customers whose answers changed.
+//   customers whose answers changed; scoreAssignedGenotypes: the same for given genotypes (a sample assigned
+//   by hand, genotypes.uploads.assignSample).
 // Writes are idempotent (one prediction per model and genotype: a re-run rewrites the same rows) and
 // crash-safe (each page commits alone; a retried job redoes what is missing). Each page's write takes
 // the trait's scoring lock and checks the model is still published and the genotype still current,
@@ -94,8 +95,11 @@ export function reliabilities(m: PackedMatrix, model: ScoringModel): Float64Arra
 }
 
 /**
- * Writes one page's predictions for the models (in the transaction's scope). Returns how many rows
- * were written. Models are locked in trait order, so two writers never deadlock.
+ * Writes one page's predictions for the models (in the transaction's scope): one UPDATE turning the
+ * page's animals' earlier current GBVs into history and one INSERT of every (genotype, model) row,
+ * whatever the number of models — per-row costs (foreign-key checks, index entries) are paid once per
+ * row, statement and round-trip costs once per page. Returns how many rows were written. The traits
+ * are locked in a fixed order first, so two writers never deadlock.
  */
 async function writePage(
   tx: Tx,
@@ -103,43 +107,70 @@ async function writePage(
   models: readonly ScoringModel[],
   scored: ReturnType<typeof scorePage>,
 ) {
-  let written = 0;
-  const order = models.map((_, t) => t).sort((x, y) => (models[x]!.traitId < models[y]!.traitId ? -1 : 1));
-  for (const t of order) {
-    const model = models[t]!;
-    await lockTraitScoring(tx, model.traitId);
-    const [live] = await query<{ status: string }>(
-      tx,
-      `SELECT status::text AS status FROM gbv_models WHERE id = $1::uuid`,
-      [model.id],
-    );
-    if (live?.status !== "published") continue;
-    const ids = page.genotypeIds;
-    // The animal's earlier current GBV for the trait becomes history (not this very row: re-runs keep it).
-    await query(
-      tx,
-      `UPDATE gbv_predictions p SET is_current = false
-       FROM genotypes g
-       WHERE g.id = ANY($3::text[]::uuid[]) AND g.is_current AND p.animal_id = g.animal_id
-         AND p.trait_id = $2::uuid AND p.is_current AND NOT (p.model_id = $1::uuid AND p.genotype_id = g.id)`,
-      [model.id, model.traitId, ids],
-    );
-    const rows = await query<{ n: number }>(
-      tx,
-      `WITH written AS (
-         INSERT INTO gbv_predictions (id, customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability, is_current)
-         SELECT gen_random_uuid(), g.customer_id, g.animal_id, $2::uuid, $1::uuid, g.id, r.value, r.reliability, true
-         FROM unnest($3::text[], $4::float8[], $5::float8[]) AS r(genotype_id, value, reliability)
-         JOIN genotypes g ON g.id = r.genotype_id::uuid AND g.is_current
-         ON CONFLICT (model_id, genotype_id) DO UPDATE
-           SET value = EXCLUDED.value, reliability = EXCLUDED.reliability, is_current = true
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM written`,
-      [model.id, model.traitId, ids, Array.from(scored.values[t]!), Array.from(scored.rel[t]!)],
-    );
-    written += rows[0]?.n ?? 0;
-  }
-  return written;
+  for (const traitId of [...new Set(models.map((m) => m.traitId))].sort()) await lockTraitScoring(tx, traitId);
+  // Under the locks: a model retired meanwhile is left out, so a late page never revives it.
+  const live = new Set(
+    (
+      await query<{ id: string }>(
+        tx,
+        `SELECT id::text AS id FROM gbv_models WHERE id = ANY($1::uuid[]) AND status = 'published'`,
+        [models.map((m) => m.id)],
+      )
+    ).map((r) => r.id),
+  );
+  const cols = models.map((_, t) => t).filter((t) => live.has(models[t]!.id));
+  if (cols.length === 0) return 0;
+  const n = page.genotypeIds.length;
+  // Values and reliabilities model after model (column c of the page at c·n … c·n + n − 1).
+  const values = new Float64Array(cols.length * n);
+  const rel = new Float64Array(cols.length * n);
+  cols.forEach((t, c) => {
+    values.set(scored.values[t]!, c * n);
+    rel.set(scored.rel[t]!, c * n);
+  });
+  const modelIds = cols.map((t) => models[t]!.id);
+  const traitIds = cols.map((t) => models[t]!.traitId);
+  // The page's genotypes that are still current (an outdated genotype's GBV never becomes current),
+  // with their position in the page; the models with theirs.
+  const pageRows = `SELECT g.id, g.animal_id, g.customer_id, r.i
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS r(id, i) JOIN genotypes g ON g.id = r.id AND g.is_current`;
+  const modelRows = `unnest($2::uuid[], $3::uuid[]) WITH ORDINALITY AS m(model_id, trait_id, c)`;
+  // The animal's earlier current GBV for the trait becomes history (not this very row: re-runs keep it).
+  await query(
+    tx,
+    `WITH g AS (${pageRows})
+     UPDATE gbv_predictions p SET is_current = false
+       FROM g, ${modelRows}
+      WHERE p.animal_id = g.animal_id AND p.trait_id = m.trait_id AND p.is_current
+        AND NOT (p.model_id = m.model_id AND p.genotype_id = g.id)`,
+    [page.genotypeIds, modelIds, traitIds],
+  );
+  // A first scoring (no row of these models for these genotypes yet — the usual case) inserts plainly;
+  // a re-run (retried job, re-published scores) rewrites its rows in place. Nothing else can add rows
+  // for these models meanwhile: their traits are locked.
+  const [rerun] = await query<{ any: boolean }>(
+    tx,
+    `SELECT EXISTS (SELECT 1 FROM gbv_predictions WHERE model_id = ANY($1::uuid[]) AND genotype_id = ANY($2::uuid[])) AS any`,
+    [modelIds, page.genotypeIds],
+  );
+  const rows = await query<{ n: number }>(
+    tx,
+    `WITH written AS (
+       INSERT INTO gbv_predictions (id, customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability, is_current)
+       SELECT gen_random_uuid(), g.customer_id, g.animal_id, m.trait_id, m.model_id, g.id,
+              ($4::float8[])[(m.c - 1) * $6::int + g.i], ($5::float8[])[(m.c - 1) * $6::int + g.i], true
+         FROM (${pageRows}) g CROSS JOIN ${modelRows}
+       ${
+         rerun?.any
+           ? `ON CONFLICT (model_id, genotype_id) DO UPDATE
+                SET value = EXCLUDED.value, reliability = EXCLUDED.reliability, is_current = true`
+           : ""
+       }
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM written`,
+    [page.genotypeIds, modelIds, traitIds, Array.from(values), Array.from(rel), n],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 function byPanel(models: ScoringModel[]): Map<string, ScoringModel[]> {
@@ -177,6 +208,9 @@ export async function scoreModelsBatch(
     // The next page is read (on another connection) while this one is scored and written: reading
     // packed rows is mostly PostgreSQL's and the socket's time, so it overlaps the kernel and the writes.
     let next = read(null);
+    // A page is written (its own transaction) while the next one is read and scored: the write is
+    // PostgreSQL's time, the kernel the job's. One write at a time, in page order.
+    let writing: Promise<void> = Promise.resolve();
     for (;;) {
       const page = await next;
       lap("readMs");
@@ -186,16 +220,24 @@ export async function scoreModelsBatch(
       next.catch(() => {});
       const scored = scorePage(page.matrix, group);
       lap("scoreMs");
-      outcome.predictions += await withSystem(db, (tx) => writePage(tx, page, group, scored), { timeout: 5 * 60_000 });
+      await writing;
       lap("writeMs");
-      outcome.genotypes += page.genotypeIds.length;
-      await opts.onProgress?.(outcome.genotypes);
+      writing = withSystem(db, (tx) => writePage(tx, page, group, scored), { timeout: 5 * 60_000 }).then(async (n) => {
+        outcome.predictions += n;
+        outcome.genotypes += page.genotypeIds.length;
+        await opts.onProgress?.(outcome.genotypes);
+      });
+      // Reported by the await above (or below, for the last page); until then keep it quiet.
+      writing.catch(() => {});
     }
+    await writing;
+    lap("writeMs");
   }
-  const traits = [...new Set(models.map((m) => m.traitId))];
   lap("readMs");
-  for (const traitId of traits)
-    await withSystem(db, (tx) => recomputePercentiles(tx, traitId), { timeout: 5 * 60_000 });
+  if (models.length)
+    await withSystem(db, (tx) => recomputePercentiles(tx, [...new Set(models.map((m) => m.traitId))]), {
+      timeout: 5 * 60_000,
+    });
   lap("percentilesMs");
   // Every farm's GBVs (and percentiles) may have changed.
   if (opts.cache && models.length) await invalidateGbv(opts.cache, "all");
@@ -203,19 +245,46 @@ export async function scoreModelsBatch(
 }
 
 /** Right after an ingest: the upload's current genotypes with every published model of its panel. */
-export async function scoreUpload(
+export function scoreUpload(
   db: PrismaClient,
   payload: { uploadId: string; customerId: string },
   opts: { cache?: Cache } = {},
 ): Promise<ScoreOutcome> {
-  const scope = { customerIds: [payload.customerId], userId: null };
+  return scoreStored(db, payload.customerId, { uploadId: payload.uploadId }, opts);
+}
+
+/**
+ * Right after genotypes were stored outside an ingest (a sample assigned by hand): those genotypes,
+ * if still current, with every published model of their panels. Run after their COMMIT.
+ */
+export function scoreAssignedGenotypes(
+  db: PrismaClient,
+  payload: { customerId: string; genotypeIds: readonly string[] },
+  opts: { cache?: Cache } = {},
+): Promise<ScoreOutcome> {
+  return scoreStored(db, payload.customerId, { genotypeIds: payload.genotypeIds }, opts);
+}
+
+/** Stored genotypes of one customer (an upload's, or given ones), in the customer's own scope. */
+async function scoreStored(
+  db: PrismaClient,
+  customerId: string,
+  only: { uploadId: string } | { genotypeIds: readonly string[] },
+  opts: { cache?: Cache },
+): Promise<ScoreOutcome> {
+  const scope = { customerIds: [customerId], userId: null };
+  const outcome: ScoreOutcome = { models: 0, genotypes: 0, predictions: 0 };
+  if ("genotypeIds" in only && only.genotypeIds.length === 0) return outcome;
   const found = await withTenant(db, scope, async (tx) => {
-    const ids = await query<{ id: string; panelId: string }>(
+    const ids = await query<{ id: string }>(
       tx,
-      `SELECT m.id::text AS id, m.panel_id::text AS "panelId" FROM gbv_models m
-       JOIN genotype_uploads u ON u.panel_id = m.panel_id
-       WHERE u.id = $1::uuid AND u.customer_id = $2::uuid AND m.status = 'published'`,
-      [payload.uploadId, payload.customerId],
+      "uploadId" in only
+        ? `SELECT m.id::text AS id FROM gbv_models m JOIN genotype_uploads u ON u.panel_id = m.panel_id
+            WHERE u.id = $1::uuid AND u.customer_id = $2::uuid AND m.status = 'published'`
+        : `SELECT m.id::text AS id FROM gbv_models m
+            WHERE m.status = 'published' AND m.panel_id IN (
+              SELECT g.panel_id FROM genotypes g WHERE g.id = ANY($1::uuid[]) AND g.customer_id = $2::uuid)`,
+      ["uploadId" in only ? only.uploadId : only.genotypeIds, customerId],
     );
     return ids.length
       ? loadScoringModels(
@@ -224,27 +293,24 @@ export async function scoreUpload(
         )
       : [];
   });
-  const outcome: ScoreOutcome = { models: found.length, genotypes: 0, predictions: 0 };
+  outcome.models = found.length;
   if (found.length === 0) return outcome;
-  const panelId = found[0]!.panelId;
-  const nSnps = found[0]!.effects.length;
-  let after: string | null = null;
-  for (;;) {
-    const page = await withTenant(db, scope, (tx) =>
-      readGenotypePage(tx, panelId, nSnps, after, PAGE_SIZE, { uploadId: payload.uploadId }),
-    );
-    if (!page) break;
-    const scored = scorePage(page.matrix, found);
-    outcome.predictions += await withTenant(db, scope, (tx) => writePage(tx, page, found, scored));
-    outcome.genotypes += page.genotypeIds.length;
-    after = page.genotypeIds.at(-1)!;
+  for (const [panelId, group] of byPanel(found)) {
+    const nSnps = group[0]!.effects.length;
+    let after: string | null = null;
+    for (;;) {
+      const page = await withTenant(db, scope, (tx) => readGenotypePage(tx, panelId, nSnps, after, PAGE_SIZE, only));
+      if (!page) break;
+      const scored = scorePage(page.matrix, group);
+      outcome.predictions += await withTenant(db, scope, (tx) => writePage(tx, page, group, scored));
+      outcome.genotypes += page.genotypeIds.length;
+      after = page.genotypeIds.at(-1)!;
+    }
   }
   // Percentiles within breed span farms: recomputed in the '*' scope; only changed rows are written.
-  const changed = new Set<string>([payload.customerId]);
-  for (const traitId of new Set(found.map((m) => m.traitId))) {
-    const customers = await withSystem(db, (tx) => recomputePercentiles(tx, traitId));
-    for (const c of customers) changed.add(c);
-  }
+  const changed = new Set<string>([customerId]);
+  const customers = await withSystem(db, (tx) => recomputePercentiles(tx, [...new Set(found.map((m) => m.traitId))]));
+  for (const c of customers) changed.add(c);
   if (opts.cache) for (const c of changed) await invalidateGbv(opts.cache, c);
   return outcome;
 }

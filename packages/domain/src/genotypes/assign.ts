@@ -3,7 +3,8 @@
 // ingest does, stored for the animal (current unless a newer upload's genotype is current on the
 // panel), its per-sample result becomes "stored" with the parentage check, and the upload's counts
 // follow. Idempotent: assigning the same sample to the same animal again changes nothing. Runs in
-// the caller's transaction; the caller invalidates the animals cache after COMMIT.
+// the caller's transaction; after COMMIT the caller invalidates the animals cache and scores the
+// returned genotype (gbv.scoreAssignedGenotypes) — the ingest scores what it stores, so must this.
 import { AppError } from "@reprotech/core";
 import type { Tx } from "@reprotech/db";
 import { bytesPerSample, runQc } from "@reprotech/genomics";
@@ -29,7 +30,12 @@ export async function assignSample(
   tx: Tx,
   store: BlobStore,
   input: AssignSampleInput,
-): Promise<{ changed: boolean; sample: SampleResultView }> {
+): Promise<{
+  changed: boolean;
+  sample: SampleResultView;
+  /** The genotype stored now, if it is the animal's current one: to be scored once committed. */
+  currentGenotypeId: string | null;
+}> {
   const [upload] = await query<{
     status: string;
     format: GenotypeFileFormat;
@@ -56,7 +62,7 @@ export async function assignSample(
   );
   if (!sample) throw new AppError("NOT_FOUND", `Sample ${input.sampleId} is not in this upload`);
   if (sample.outcome === "stored" && sample.animalId === input.animalId)
-    return { changed: false, sample: await result() };
+    return { changed: false, sample: await result(), currentGenotypeId: null };
   if (sample.outcome !== "unmatched")
     throw new AppError(
       "BAD_REQUEST",
@@ -106,12 +112,13 @@ export async function assignSample(
       `UPDATE genotypes SET is_current = false WHERE animal_id = $1::uuid AND panel_id = $2::uuid AND upload_id <> $3::uuid AND is_current`,
       [input.animalId, upload.panelId, input.uploadId],
     );
-  await query(
+  const [stored] = await query<{ id: string }>(
     tx,
     `INSERT INTO genotypes (id, customer_id, animal_id, panel_id, upload_id, packed, call_rate, heterozygosity, qc_status, is_current)
      VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, $6, $7, $8::"GenotypeQcStatus", $9)
      ON CONFLICT (upload_id, animal_id) DO UPDATE SET packed = EXCLUDED.packed, call_rate = EXCLUDED.call_rate,
-       heterozygosity = EXCLUDED.heterozygosity, qc_status = EXCLUDED.qc_status, is_current = EXCLUDED.is_current`,
+       heterozygosity = EXCLUDED.heterozygosity, qc_status = EXCLUDED.qc_status, is_current = EXCLUDED.is_current
+     RETURNING id::text AS id`,
     [
       input.customerId,
       input.animalId,
@@ -157,5 +164,5 @@ export async function assignSample(
        updated_at = now() WHERE id = $1::uuid`,
     [input.uploadId],
   );
-  return { changed: true, sample: await result() };
+  return { changed: true, sample: await result(), currentGenotypeId: current ? stored!.id : null };
 }
