@@ -2,11 +2,9 @@
 // file on the models page, starts training, watches the live progress reach the end, reads the
 // cross-validation (correlation shown, predicted-vs-observed scatter drawn) and publishes the model;
 // the publication's scoring job scores the farm's genotyped animals. Then a customer user of that farm
-// opens an animal's GBV panel (value, reliability, model version) whose report button links to the
-// REST report route. The customer user does not get the model management.
-// NOT here yet: downloading that PDF and parsing it. The built server answers the report route with
-// 500 — pdfkit's '#standard-fonts/Helvetica' subpath import cannot be resolved inside the bundled
-// apps/server/dist/main.js — so that step waits for the bundle fix (reported to the lead).
+// opens an animal's GBV panel (value, reliability, model version) and downloads its genomic report from
+// the panel's button: a PDF that parses and names the animal. The customer user also ranks, exports
+// and charts the farm's GBVs, and does not get the model management.
 // The built server and the built worker (gbv-train and gbv-score jobs) run against the run's database
 // and Redis, sharing one blob directory. The herd (animals + packed genotypes from the genomics
 // library's simulator) is written as the owner — the genotype pipeline has its own e2e test.
@@ -19,6 +17,7 @@ import type { DemoCredential } from "@reprotech/db";
 import { formatBim, simulatePopulation } from "@reprotech/genomics";
 import pg from "pg";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { insertGenotypedAnimals, phenotypeCsv } from "../integration/gbv/training-support";
 import { startServer, startWorker, type RunningServer } from "../support/server";
@@ -214,6 +213,33 @@ describe("genomic evaluations in the browser", () => {
       expect(await page.getByTestId("gbv-report-download").getAttribute("href")).toBe(
         `/api/v1/gbv/reports/${animal.id}?customerId=${farmId}`,
       );
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it("the customer user downloads the animal's genomic report from the panel: a PDF that parses and names it", async () => {
+    expect(modelId, "the researcher's test must have published a model").toBeDefined();
+    const { context, page } = await signedIn("customer_user", `/animals/${animal.id}`);
+    try {
+      await page.getByTestId("tab-genomics").click();
+      await page.getByTestId("gbv-report-download").waitFor({ timeout: 30_000 });
+      // The same request the button makes, with the page's session cookie: a PDF, not an error.
+      const direct = await context.request.get(`${server.url}/api/v1/gbv/reports/${animal.id}`);
+      expect(direct.status(), await direct.text()).toBe(200);
+      expect(direct.headers()["content-type"]).toBe("application/pdf");
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByTestId("gbv-report-download").click(),
+      ]);
+      const pdfPath = path.join(dataDir, "report.pdf");
+      await download.saveAs(pdfPath);
+      const bytes = await readFile(pdfPath);
+      expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+      const { text } = await extractText(await getDocumentProxy(new Uint8Array(bytes)), { mergePages: true });
+      expect(text).toContain(animal.officialId);
+      expect(text).toContain(ANIMAL_NAME);
+      expect(text).toContain("Milk production");
     } finally {
       await context.close();
     }
