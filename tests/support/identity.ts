@@ -4,6 +4,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { appRouter, createContextFactory, type ApiDeps } from "@reprotech/api";
 import { hashPassword, SESSION_COOKIE, sessionCookieName, signIn } from "@reprotech/auth";
 import { ROLES, silentLogger, type Role } from "@reprotech/core";
+import { invalidateConsenting } from "@reprotech/domain";
 import type { createCaller } from "@reprotech/api";
 import pg from "pg";
 import { inject } from "vitest";
@@ -65,6 +66,10 @@ export async function createWorld(env: Record<string, string> = {}): Promise<Wor
     usersB[role] = await insertUser(owner, role, `b${tag}`, customerB, hash);
   }
   const deps = built.deps;
+  // The app caches the consenting customers (the researchers' scope) and drops that entry whenever it
+  // changes a customer's consent; rows written here as the owner must do the same, or a researcher
+  // would be served a list from before this world's consenting farm existed.
+  await invalidateConsenting(deps.runtime.cache);
   return {
     deps,
     owner,

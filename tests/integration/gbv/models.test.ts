@@ -144,7 +144,8 @@ describe("model lifecycle", () => {
 
   it("customer users read the catalogue: list and detail, without effects", async () => {
     const user = await as("customer_user");
-    const models = await user.gbv.models.list({ traitId: longevity });
+    // Filtered to this file's panel: the catalogue is global and other test files add models to it.
+    const models = await user.gbv.models.list({ traitId: longevity, panelId: herd.panelId });
     expect(models.length).toBeGreaterThanOrEqual(3);
     const detail = await user.gbv.models.get({ modelId: models[0]!.id });
     expect(detail).not.toHaveProperty("effects");
