@@ -11,6 +11,7 @@ import { useTRPC } from "../../trpc";
 import { breedLabel, breedOptions } from "../animals/labels";
 import { useFarms } from "../animals/useFarms";
 import { formatGbv, histogramRows } from "./format";
+import { FarmFilter } from "../animals/FarmFilter";
 import { GbvSections } from "./GbvSections";
 import type { Distribution } from "./types";
 
@@ -79,19 +80,7 @@ export function DistributionPage() {
       <GbvSections active="distribution" />
       <Card withBorder padding="lg">
         <Group align="flex-end" gap="sm" mb="md" wrap="wrap">
-          {farms.needsPicker && (
-            <Select
-              label="Farm"
-              placeholder="All my farms"
-              searchable
-              clearable
-              w={240}
-              data={farms.directory.options}
-              value={farm}
-              onChange={setFarm}
-              data-testid="distribution-farm"
-            />
-          )}
+          <FarmFilter farms={farms} value={farm} onChange={setFarm} label="Farm" testId="distribution-farm" />
           <Select
             label="Trait"
             w={260}

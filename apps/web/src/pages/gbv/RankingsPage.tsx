@@ -13,6 +13,7 @@ import { useTRPC } from "../../trpc";
 import { breedOptions, SEX_LABELS } from "../animals/labels";
 import { useFarms } from "../animals/useFarms";
 import { rankingExportUrl } from "./format";
+import { FarmFilter } from "../animals/FarmFilter";
 import { GbvSections } from "./GbvSections";
 import { RankingTable, type SortState } from "./RankingTable";
 import type { RankingQuery } from "./types";
@@ -79,19 +80,7 @@ export function RankingsPage() {
       <GbvSections active="rankings" />
       <Card withBorder padding="lg">
         <Group align="flex-end" gap="sm" wrap="wrap" mb="md">
-          {farms.needsPicker && (
-            <Select
-              label="Farm"
-              placeholder="All my farms"
-              searchable
-              clearable
-              w={240}
-              data={farms.directory.options}
-              value={farm}
-              onChange={setFarm}
-              data-testid="ranking-farm"
-            />
-          )}
+          <FarmFilter farms={farms} value={farm} onChange={setFarm} label="Farm" testId="ranking-farm" />
           <Select
             label="Rank by"
             w={260}

@@ -1,10 +1,11 @@
 // /genomics: the genotype uploads the signed-in user's farms have (genotypes.read), and for lab staff
 // (genotypes.upload) the way to send a new file. Staff reaching several farms narrow the list by farm.
-import { Card, Select, Stack, Title, Group } from "@mantine/core";
+import { Card, Stack, Title, Group } from "@mantine/core";
 import { useState } from "react";
 import { useCan } from "../../auth/me";
 import { PageHeader } from "../../components/PageHeader";
 import { RouterButton } from "../../layout/RouterLinks";
+import { FarmFilter } from "../animals/FarmFilter";
 import { useFarms } from "../animals/useFarms";
 import { UploadHistory } from "./UploadHistory";
 
@@ -30,19 +31,14 @@ export function GenotypesPage() {
           <Title order={3} size="h4">
             Uploads
           </Title>
-          {farms.needsPicker && (
-            <Select
-              placeholder="All farms"
-              aria-label="Farm"
-              searchable
-              clearable
-              w={280}
-              data={farms.directory.options}
-              value={farm}
-              onChange={setFarm}
-              data-testid="uploads-farm-filter"
-            />
-          )}
+          <FarmFilter
+            farms={farms}
+            value={farm}
+            onChange={setFarm}
+            placeholder="All farms"
+            width={280}
+            testId="uploads-farm-filter"
+          />
         </Group>
         <UploadHistory customerId={farm ?? undefined} showFarm={farms.staff} />
       </Card>
