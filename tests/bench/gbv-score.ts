@@ -6,7 +6,8 @@
 //      completion: keyset pages of packed rows read from PostgreSQL, the same kernel, Daetwyler
 //      reliabilities, 40,000 predictions written, percentiles within breed and customer recomputed,
 //      caches invalidated — first for v1 of the 4 traits (inserts), then for v2 (every animal's v1
-//      GBV turns into history). Ratio b / a, goal ≤ 3×.
+//      GBV turns into history). Ratio b / a, goal ≤ 3×. Each page's write (one flip UPDATE and one
+//      INSERT for the 4 traits) overlaps reading and scoring the next page.
 // Genotypes come from the library's simulator and packer, seeded straight into the database.
 import { randomUUID } from "node:crypto";
 import { createCacheRuntime, gbvScoreQueue } from "@reprotech/cache";
@@ -172,8 +173,10 @@ try {
       `b${version}. gbv-score job v${version} (enqueue → completed): ${s(jobMs)} — ${rows[0]!.current} current predictions ` +
         `(${rows[0]!.ranked} ranked), ${rows[0]!.n} stored in all; ratio to the kernel ${(jobMs / kernelMs).toFixed(2)}× (goal ≤ 3×)`,
     );
+    // Time the job waited on each phase: a page is written while the next is read and scored, so
+    // "write" is only what the writes took beyond that overlap (and "read" beyond the prefetch).
     console.log(
-      `   phases: ${Object.entries(phases)
+      `   phases (waited): ${Object.entries(phases)
         .map(([k, v]) => `${k.replace(/Ms$/, "")} ${s(v)}`)
         .join(", ")}`,
     );
