@@ -4,7 +4,9 @@
 // runs. This route never holds the file: the body streams to the blob store under a staging key while
 // it is counted and hashed, and only then is the upload recorded by the same genotypes.upload
 // procedure (same permission, tenant scope, idempotency, sniffing, audit and after-COMMIT job), fed
-// a file-backed Blob of the staged bytes. The staged blob is always removed afterwards, so a failed
+// a file-backed Blob of the staged bytes. When the blob store is this same filesystem store, the
+// procedure moves the staged file into place (a rename, no second read, hash or write); otherwise
+// (S3) it puts it from the staged file. The staged blob is always removed afterwards, so a failed
 // or refused upload leaves nothing behind.
 //
 // Body: multipart/form-data with the fields customerId, panelId, idempotencyKey? BEFORE the `file`
@@ -115,7 +117,6 @@ export async function registerGenotypeUpload(
       }
 
       const ctx = await createContext(request, reply);
-      const caller = appRouter.createCaller(ctx);
       const stagingKey = `upload-staging/${randomUUID()}`;
       let staged = false;
       // The answer is sent only after the staged copy is gone (finally), so a client that has its
@@ -133,7 +134,7 @@ export async function registerGenotypeUpload(
         if (!fields.customerId) throw new HttpError(400, "customerId is required");
         // (A token that may upload but not read is checked by genotypes.upload itself, after the body.)
         if (ctx.principal.permissions.includes("genotypes.read"))
-          await caller.genotypes.uploads.list({ customerId: fields.customerId, limit: 1 });
+          await appRouter.createCaller(ctx).genotypes.uploads.list({ customerId: fields.customerId, limit: 1 });
 
         staged = true;
         const stored = await store.put(stagingKey, source.pipe(capped(limit, limitMb)));
@@ -146,7 +147,11 @@ export async function registerGenotypeUpload(
         form.set("panelId", fields.panelId ?? "");
         if (fields.idempotencyKey) form.set("idempotencyKey", fields.idempotencyKey);
         form.set("file", file);
-        const result = await caller.genotypes.upload(form);
+        // The staged file, measured, goes along: on this same filesystem store the procedure moves it
+        // into place instead of reading and writing it again (S3: one streamed put, as before).
+        // (Read by genotypes.upload as StagedUploadHint.)
+        const stagedUpload: genotypes.StagedBlob = { store, key: stagingKey, ...stored };
+        const result = await appRouter.createCaller({ ...ctx, stagedUpload } as Context).genotypes.upload(form);
         if (result.upload.sha256 !== stored.sha256 && result.created)
           request.log.error({ uploadId: result.upload.id }, "staged and stored genotype file differ");
         answer = () => reply.status(result.created ? 201 : 200).send(result);
@@ -164,6 +169,7 @@ export async function registerGenotypeUpload(
           answer = () => fail(status, status >= 500 ? "Internal server error" : e.message);
         }
       } finally {
+        // Gone already when it was moved into place (deleting a missing blob is no error).
         if (staged) await store.delete(stagingKey).catch(() => {});
       }
       return answer();

@@ -108,10 +108,36 @@ export class FileBlobStore implements BlobStore {
     await rm(this.pathOf(key), { force: true });
   }
 
+  /**
+   * Moves the blob at `fromKey` to `toKey` (replacing any blob there) by renaming it: both live
+   * under this store's root, on one filesystem, so the move is atomic and no byte is read again.
+   */
+  async promote(fromKey: string, toKey: string): Promise<void> {
+    const from = this.pathOf(fromKey);
+    const to = this.pathOf(toKey);
+    await mkdir(path.dirname(to), { recursive: true });
+    await rename(from, to);
+  }
+
   /** The blob as a file-backed Blob (read lazily from disk), for APIs that take a File. */
   async openAsBlob(key: string): Promise<Blob> {
     return openAsBlob(this.pathOf(key));
   }
+}
+
+/**
+ * A request body already spooled to a filesystem store, with the size and SHA-256 measured on the
+ * way in. When the upload's target store is that same filesystem store, the upload is moved into
+ * place (FileBlobStore.promote) instead of being read, hashed and written a second time.
+ */
+export interface StagedBlob extends StoredBlob {
+  store: FileBlobStore;
+  key: string;
+}
+
+/** The staged blob when `store` can take it by a rename (same filesystem root), else undefined. */
+export function promotableTo(store: BlobStore, staged: StagedBlob | undefined): StagedBlob | undefined {
+  return staged && store instanceof FileBlobStore && store.root === staged.store.root ? staged : undefined;
 }
 
 export type BlobConfig = Pick<Config, "DATA_DIR"> &

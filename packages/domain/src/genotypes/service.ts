@@ -7,7 +7,7 @@ import { withTenant, type PrismaClient, type TenantScope, type Tx } from "@repro
 import { GenotypeFormatError, parseBim, parseMap, readIlluminaManifest, type SnpPanel } from "@reprotech/genomics";
 import { query } from "../animals/sql";
 import { asCatalogueWriter } from "../bulls/service";
-import { uploadBlobKey, type BlobStore } from "./blob-store";
+import { promotableTo, uploadBlobKey, type BlobStore, type StagedBlob, type StoredBlob } from "./blob-store";
 import { decodeMarkerMap, encodeMarkerMap } from "./panel-codec";
 import type { GenotypeUploadView, SnpPanelView } from "./schemas";
 import { checkPanelFit, SNIFF_BYTES, sniffGenotypeFormat } from "./sniff";
@@ -93,6 +93,11 @@ export interface UploadInput {
   file: Blob & { name: string };
   panelId: string;
   idempotencyKey?: string | undefined;
+  /**
+   * The same bytes as `file`, already spooled (by the streaming upload route) and measured: moved
+   * into place when the store allows it (promotableTo), rather than read and written again.
+   */
+  staged?: StagedBlob | undefined;
 }
 
 /** A display name only: no directories, no control characters, at most 255 characters. */
@@ -181,7 +186,15 @@ export async function createUpload(
 
   const id = randomUUID();
   const key = uploadBlobKey(input.customerId, id);
-  const stored = await store.put(key, input.file.stream());
+  const staged = promotableTo(store, input.staged);
+  let stored: StoredBlob;
+  if (staged) {
+    if (staged.bytes !== input.file.size)
+      throw new Error(`staged ${staged.bytes} bytes of a ${input.file.size}-byte upload`);
+    // The file is read no further (sniffing is done): it now lives at `key`.
+    await staged.store.promote(staged.key, key);
+    stored = { bytes: staged.bytes, sha256: staged.sha256 };
+  } else stored = await store.put(key, input.file.stream());
   let outcome: { upload: GenotypeUploadView; created: boolean };
   try {
     if (stored.bytes !== input.file.size)

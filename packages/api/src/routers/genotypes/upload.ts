@@ -59,6 +59,15 @@ async function auditDenied(
   ).catch((error: unknown) => ctx.log.error({ err: error }, "could not audit a denial"));
 }
 
+/**
+ * What the streaming upload route (POST /api/v1/genotypes/uploads, apps/server) adds to the context:
+ * the body it already spooled and measured, so createUpload can move it into place instead of
+ * copying it. Only server code sets it; over plain /trpc it is absent and the file is put as usual.
+ */
+export interface StagedUploadHint {
+  stagedUpload?: genotypes.StagedBlob;
+}
+
 const customerIdInput = z.object({ customerId: z.uuid().optional() }).loose();
 
 export const genotypeUpload = permission("genotypes.upload")
@@ -101,6 +110,7 @@ export const genotypeUpload = permission("genotypes.upload")
         file: input.file,
         panelId: input.panelId,
         idempotencyKey: input.idempotencyKey,
+        staged: (ctx as StagedUploadHint).stagedUpload,
       },
       (tx, upload) =>
         appendAudit(tx, {
