@@ -77,7 +77,8 @@ async function auditDenied(ctx: Context, action: string, detail: string, custome
   ).catch((error) => ctx.log.error({ err: error }, "could not audit a denial"));
 }
 
-function who(ctx: Context): Pick<AuditEntry, "userId" | "apiTokenId" | "ip" | "userAgent"> {
+/** Who is acting, as audit records name them. */
+export function who(ctx: Context): Pick<AuditEntry, "userId" | "apiTokenId" | "ip" | "userAgent"> {
   return {
     userId: ctx.principal?.userId ?? null,
     apiTokenId: ctx.principal?.apiTokenId ?? null,
@@ -124,13 +125,15 @@ export async function reachableCustomers(ctx: Context, principal: Principal): Pr
 const customerIdInput = z.object({ customerId: z.uuid().optional() }).loose();
 
 /**
- * Runs the procedure in ONE transaction whose row-level security scope is the customers the call
- * touches: the `customerId` of the input or of its FormData (validated here, before the procedure's own parser) if it
- * is within the principal's reach, else everything the principal reaches. Out-of-reach customers
- * answer NOT_FOUND, so a probe learns nothing. The procedure gets the transaction as `ctx.db` and an
- * `audit()` bound to it.
+ * The customer scope of a call: the `customerId` of the input or of its FormData (validated here,
+ * before the procedure's own parser) if it is within the principal's reach, else everything the
+ * principal reaches. Out-of-reach customers answer NOT_FOUND, so a probe learns nothing; read-only
+ * roles are refused mutations. Gives `ctx.scope` (for withTenant), `ctx.reach` and
+ * `ctx.requestedCustomerId`. tenantProcedure builds on it; procedures that must not hold one
+ * transaction for the whole call (multi-GB uploads, streamed exports) use it directly and open short
+ * tenant transactions with `ctx.scope` themselves.
  */
-export function tenantProcedure(p: Permission) {
+export function scopedProcedure(p: Permission) {
   return permission(p)
     .meta({ tenant: true })
     .use(async ({ ctx, type, path, getRawInput, next }) => {
@@ -151,27 +154,39 @@ export function tenantProcedure(p: Permission) {
         await auditDenied(ctx, path, "customer outside the caller's scope", requested);
         throw new TRPCError({ code: "NOT_FOUND", message: "Customer not found" });
       }
-      const customerIds = requested ? [requested] : reach;
-      // Work that must see the committed state (cache invalidation) runs after COMMIT: run inside
-      // the transaction, a concurrent reader could re-cache the old rows between it and the commit.
-      const afterCommit: (() => Promise<void>)[] = [];
-      const result = await withTenant(ctx.db, { customerIds, userId: principal.userId }, async (tx) => {
-        const audit = (entry: Omit<AuditEntry, "action" | "result"> & Partial<Pick<AuditEntry, "action" | "result">>) =>
-          appendAudit(tx, { ...who(ctx), action: path, result: "ok", customerId: requested ?? null, ...entry });
-        // Admins reaching across customers: every read is on the record.
-        if (type === "query" && reach === "all") await audit({ detail: "cross-customer read" });
-        const onCommit = (fn: () => Promise<void>) => void afterCommit.push(fn);
-        const outcome = await next({ ctx: { db: tx as Tx, principal, customerIds, audit, afterCommit: onCommit } });
-        // next() reports failure as a value; throwing it is what rolls the transaction back.
-        if (!outcome.ok) throw outcome.error;
-        return outcome;
-      });
-      for (const fn of afterCommit) {
-        // The change is committed: report a failed follow-up in the log rather than as a failed call.
-        await fn().catch((error: unknown) => ctx.log.error({ err: error, path }, "after-commit work failed"));
-      }
-      return result;
+      const scope = { customerIds: requested ? [requested] : reach, userId: principal.userId };
+      return next({ ctx: { principal, scope, reach, requestedCustomerId: requested } });
     });
+}
+
+/**
+ * Runs the procedure in ONE transaction whose row-level security scope is the customers the call
+ * touches (scopedProcedure). The procedure gets the transaction as `ctx.db` and an `audit()` bound to it.
+ */
+export function tenantProcedure(p: Permission) {
+  return scopedProcedure(p).use(async ({ ctx, type, path, next }) => {
+    const { principal, scope, reach, requestedCustomerId: requested } = ctx;
+    const customerIds = scope.customerIds;
+    // Work that must see the committed state (cache invalidation) runs after COMMIT: run inside
+    // the transaction, a concurrent reader could re-cache the old rows between it and the commit.
+    const afterCommit: (() => Promise<void>)[] = [];
+    const result = await withTenant(ctx.db, scope, async (tx) => {
+      const audit = (entry: Omit<AuditEntry, "action" | "result"> & Partial<Pick<AuditEntry, "action" | "result">>) =>
+        appendAudit(tx, { ...who(ctx), action: path, result: "ok", customerId: requested ?? null, ...entry });
+      // Admins reaching across customers: every read is on the record.
+      if (type === "query" && reach === "all") await audit({ detail: "cross-customer read" });
+      const onCommit = (fn: () => Promise<void>) => void afterCommit.push(fn);
+      const outcome = await next({ ctx: { db: tx as Tx, principal, customerIds, audit, afterCommit: onCommit } });
+      // next() reports failure as a value; throwing it is what rolls the transaction back.
+      if (!outcome.ok) throw outcome.error;
+      return outcome;
+    });
+    for (const fn of afterCommit) {
+      // The change is committed: report a failed follow-up in the log rather than as a failed call.
+      await fn().catch((error: unknown) => ctx.log.error({ err: error, path }, "after-commit work failed"));
+    }
+    return result;
+  });
 }
 
 /** Work on the caller's own identity (sessions, password): no customer, only the user's own rows. */

@@ -2,16 +2,15 @@
 // written to the stream the HTTP route supplies in the context (POST/GET /api/v1/genotypes/export,
 // apps/server/src/genotype-export.ts); called without it (plain /trpc) it refuses.
 //
-// Not a tenantProcedure: an export of thousands of animals outlives the tenant transaction's timeout,
-// so the customer scope is checked the way tenantProcedure does (out of reach → NOT_FOUND, denial
-// audited), then the plan and its audit records commit in one short tenant transaction and the
-// genotypes are read in pages, each in its own short tenant transaction of the same scope.
-import type { Principal } from "@reprotech/auth";
-import { appendAudit, withSystem, withTenant } from "@reprotech/db";
+// A scopedProcedure, not a tenantProcedure: an export of thousands of animals outlives the tenant
+// transaction's timeout, so the customer scope is checked as for every tenant call, then the plan and
+// its audit records commit in one short tenant transaction and the genotypes are read in pages, each
+// in its own short tenant transaction of the same scope.
+import { appendAudit, withTenant } from "@reprotech/db";
 import { genotypes } from "@reprotech/domain";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { permission, reachableCustomers } from "../../trpc";
+import { scopedProcedure, who } from "../../trpc";
 import type { ExportSink } from "../animals/export";
 
 /** What the download route adds to the context. */
@@ -22,7 +21,7 @@ export interface GenotypeExportSink extends ExportSink {
 
 const PATH = "genotypes.export.download";
 
-export const genotypeExportDownload = permission("genotypes.read")
+export const genotypeExportDownload = scopedProcedure("genotypes.read")
   .input(genotypes.genotypeExportInput)
   .output(
     z.object({
@@ -36,27 +35,7 @@ export const genotypeExportDownload = permission("genotypes.read")
     const sink = ctx as unknown as GenotypeExportSink;
     const out = sink.exportSink;
     if (!out) throw new TRPCError({ code: "BAD_REQUEST", message: "Download exports from /api/v1/genotypes/export" });
-    const principal = ctx.principal as Principal;
-    const who = {
-      userId: principal.userId,
-      apiTokenId: principal.apiTokenId ?? null,
-      ip: ctx.request.ip,
-      userAgent: ctx.request.userAgent,
-    };
-    const reach = await reachableCustomers(ctx, principal);
-    if (input.customerId && reach !== "all" && !reach.includes(input.customerId)) {
-      await withSystem(ctx.db, (tx) =>
-        appendAudit(tx, {
-          ...who,
-          action: PATH,
-          result: "denied",
-          detail: "customer outside the caller's scope",
-          customerId: input.customerId,
-        }),
-      ).catch((error: unknown) => ctx.log.error({ err: error }, "could not audit a denial"));
-      throw new TRPCError({ code: "NOT_FOUND", message: "Customer not found" });
-    }
-    const scope = { customerIds: input.customerId ? [input.customerId] : reach, userId: principal.userId };
+    const { scope } = ctx;
 
     const plan = await withTenant(ctx.db, scope, async (tx) => {
       const planned = await genotypes.planGenotypeExport(tx, scope.customerIds, input);
@@ -64,7 +43,7 @@ export const genotypeExportDownload = permission("genotypes.read")
       for (const customerId of planned.customerIds) {
         const count = planned.samples.filter((s) => s.customerId === customerId).length;
         await appendAudit(tx, {
-          ...who,
+          ...who(ctx),
           action: PATH,
           result: "ok",
           customerId,

@@ -3,21 +3,16 @@
 // `genotype-ingest` job (jobId = upload id) is enqueued after COMMIT. The same bytes or the same
 // idempotency key for a customer answer with the earlier upload.
 //
-// Not a tenantProcedure: putting a 2 GB file in the blob store (a disk copy, or a network upload to
-// S3) inside the tenant transaction would pin a pool connection and outlive the transaction's
-// timeout. So the checks tenantProcedure makes run here, before the input is parsed and in the same
-// order (read-only role → FORBIDDEN, customerId not a UUID → BAD_REQUEST, customer out of reach →
-// NOT_FOUND, denials audited), and genotypes.createUpload opens two short tenant transactions in the
-// customer's scope around the put (see there); the audit record commits with the row.
-import type { Principal } from "@reprotech/auth";
+// A scopedProcedure, not a tenantProcedure: putting a 2 GB file in the blob store (a disk copy, or a
+// network upload to S3) inside the tenant transaction would pin a pool connection and outlive the
+// transaction's timeout. The scope checks are tenantProcedure's own; genotypes.createUpload opens two
+// short tenant transactions in the customer's scope around the put (see there); the audit record
+// commits with the row.
 import { genotypeIngestQueue } from "@reprotech/cache";
-import { isReadOnly } from "@reprotech/core";
-import { appendAudit, withSystem, type AuditEntry } from "@reprotech/db";
+import { appendAudit } from "@reprotech/db";
 import { genotypes } from "@reprotech/domain";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import type { Context } from "../../context";
-import { permission, reachableCustomers } from "../../trpc";
+import { scopedProcedure, who } from "../../trpc";
 import { formFields } from "./form";
 
 export const uploadFormInput = formFields(
@@ -36,29 +31,6 @@ export const uploadFormInput = formFields(
   }),
 );
 
-function who(ctx: Context, principal: Principal): Pick<AuditEntry, "userId" | "apiTokenId" | "ip" | "userAgent"> {
-  return {
-    userId: principal.userId,
-    apiTokenId: principal.apiTokenId ?? null,
-    ip: ctx.request.ip,
-    userAgent: ctx.request.userAgent,
-  };
-}
-
-/** A refusal is recorded outside the call (nothing of the call is written). */
-async function auditDenied(
-  ctx: Context,
-  principal: Principal,
-  path: string,
-  detail: string,
-  customerId: string | null,
-) {
-  const farm = customerId ?? principal.tokenCustomerId ?? principal.customerId ?? null;
-  await withSystem(ctx.db, (tx) =>
-    appendAudit(tx, { ...who(ctx, principal), action: path, result: "denied", detail, customerId: farm }),
-  ).catch((error: unknown) => ctx.log.error({ err: error }, "could not audit a denial"));
-}
-
 /**
  * What the streaming upload route (POST /api/v1/genotypes/uploads, apps/server) adds to the context:
  * the body it already spooled and measured, so createUpload can move it into place instead of
@@ -68,41 +40,14 @@ export interface StagedUploadHint {
   stagedUpload?: genotypes.StagedBlob;
 }
 
-const customerIdInput = z.object({ customerId: z.uuid().optional() }).loose();
-
-export const genotypeUpload = permission("genotypes.upload")
-  // Runs tenant transactions (short ones): researchers, read-only, are refused like on any tenant mutation.
-  .meta({ tenant: true })
-  .use(async ({ ctx, path, getRawInput, next }) => {
-    const principal = ctx.principal as Principal;
-    if (isReadOnly(principal.role)) {
-      await auditDenied(ctx, principal, path, "read-only role", null);
-      throw new TRPCError({ code: "FORBIDDEN", message: "Your role can only read" });
-    }
-    const raw = await getRawInput();
-    // The same reading of customerId as tenantProcedure's (FormData field, else the input's property).
-    const fields = raw instanceof FormData ? { customerId: raw.get("customerId") ?? undefined } : raw;
-    const parsed = customerIdInput.safeParse(fields ?? {});
-    if (!parsed.success)
-      throw new TRPCError({ code: "BAD_REQUEST", message: "customerId must be a UUID", cause: parsed.error });
-    const requested = parsed.data.customerId;
-    if (requested) {
-      const reach = await reachableCustomers(ctx, principal);
-      if (reach !== "all" && !reach.includes(requested)) {
-        await auditDenied(ctx, principal, path, "customer outside the caller's scope", requested);
-        throw new TRPCError({ code: "NOT_FOUND", message: "Customer not found" });
-      }
-    }
-    return next({ ctx: { principal } });
-  })
+export const genotypeUpload = scopedProcedure("genotypes.upload")
   .input(uploadFormInput)
   .output(genotypes.uploadResultSchema)
   .mutation(async ({ ctx, input, path }) => {
     const store = genotypes.blobStoreFromConfig(ctx.config);
-    const scope = { customerIds: [input.customerId], userId: ctx.principal.userId };
     const result = await genotypes.createUpload(
       ctx.db,
-      scope,
+      ctx.scope,
       store,
       {
         customerId: input.customerId,
@@ -114,7 +59,7 @@ export const genotypeUpload = permission("genotypes.upload")
       },
       (tx, upload) =>
         appendAudit(tx, {
-          ...who(ctx, ctx.principal),
+          ...who(ctx),
           action: path,
           result: "ok",
           customerId: input.customerId,
