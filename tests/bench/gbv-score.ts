@@ -3,7 +3,8 @@
 //   a. baseline — scoreGenotypes on the 10,000 × 60K packed matrix in memory, 4 traits in one call
 //      (the models share their allele frequencies, as imports centred on the panel's genotypes do);
 //   b. the gbv-score job (BullMQ, handlers registered as the worker registers them) from enqueue to
-//      completion: keyset pages of packed rows read from PostgreSQL, the same kernel, Daetwyler
+//      completion: keyset pages of packed rows read from PostgreSQL by binary COPY, the same kernel
+//      (on one worker thread, so the next page is read meanwhile), Daetwyler
 //      reliabilities, 40,000 predictions written, percentiles within breed and customer recomputed,
 //      caches invalidated — first for v1 of the 4 traits (inserts), then for v2 (every animal's v1
 //      GBV turns into history). Ratio b / a, goal ≤ 3×. Each page's write (one flip UPDATE and one
@@ -120,6 +121,7 @@ try {
   await registerJobProcessors({
     runtime,
     db,
+    pool,
     log,
     workerId: "bench-gbv",
     concurrency: 1,

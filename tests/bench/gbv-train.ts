@@ -80,6 +80,7 @@ try {
   await registerJobProcessors({
     runtime: worker.deps.runtime,
     db: worker.deps.db,
+    pool: worker.deps.pool,
     log: silentLogger,
     workerId: "bench-worker",
     concurrency: 1,

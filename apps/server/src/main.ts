@@ -18,6 +18,7 @@ if (runtimeMode(config).redis === "in-process") {
   await registerJobProcessors({
     runtime: infra.runtime,
     db: infra.db,
+    pool: infra.pool,
     log: logger,
     auditRetentionMonths: config.AUDIT_RETENTION_MONTHS,
     blobs: genotypes.blobStoreFromConfig(config),

@@ -25,6 +25,7 @@ const db = createPrisma(pool);
 await registerJobProcessors({
   runtime,
   db,
+  pool,
   log,
   workerId,
   concurrency: config.WORKER_CONCURRENCY,

@@ -1,6 +1,8 @@
-// The only way application code opens a transaction: with the tenant scope set first, so row-level
+// The only ways application code opens a transaction (withTenant on Prisma; withTenantClient on a raw
+// pg client, for COPY streams): with the tenant scope set first, so row-level
 // security (see the identity migration) filters every statement inside it. Services never open their
 // own transaction; they take the `Tx` they are given.
+import type pg from "pg";
 import type { Prisma, PrismaClient } from "./generated/prisma/client";
 
 export type Tx = Prisma.TransactionClient;
@@ -49,4 +51,37 @@ export async function withTenant<T>(
 /** System work that is not on behalf of one tenant (sign-in lookups, maintenance): scope "all". */
 export function withSystem<T>(db: PrismaClient, fn: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T> {
   return withTenant(db, { customerIds: "all", userId: null }, fn, options);
+}
+
+/**
+ * The same scoped transaction on a raw pg client, for what Prisma's query API cannot do: streaming a
+ * `COPY … TO STDOUT (FORMAT binary)` (packed genotypes as raw bytes — Prisma hands bytea over as
+ * hex text, twice the bytes and a decode per row). Row-level security applies exactly as in withTenant.
+ */
+export async function withTenantClient<T>(
+  pool: pg.Pool,
+  scope: TenantScope,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const customerIds = scopeSetting(scope);
+  if (scope.userId !== null && !UUID.test(scope.userId))
+    throw new Error(`Not a user id: ${JSON.stringify(scope.userId)}`);
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    await client.query(`SELECT set_config('app.customer_ids', $1, true), set_config('app.user_id', $2, true)`, [
+      customerIds,
+      scope.userId ?? "",
+    ]);
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    // A connection the rollback cannot use (say a COPY stream abandoned halfway) is discarded, not reused.
+    await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }

@@ -9,6 +9,7 @@ import {
 } from "@reprotech/cache";
 import type { Logger } from "@reprotech/core";
 import type { PrismaClient } from "@reprotech/db";
+import type pg from "pg";
 import { AUDIT_MAINTENANCE_EVERY_MS, maintainAuditPartitions } from "./audit/maintenance";
 import type { BlobStore } from "./genotypes/blob-store";
 import { scoreModelsBatch, scoreUpload } from "./gbv/scoring";
@@ -19,6 +20,8 @@ import { HEARTBEAT_EVERY_MS, recordHeartbeat } from "./system/heartbeat";
 export interface JobDeps {
   runtime: CacheRuntime;
   db: PrismaClient;
+  /** The pool under `db`: streaming reads Prisma cannot do (COPY of packed genotypes). */
+  pool: pg.Pool;
   log: Logger;
   workerId: string;
   concurrency: number;
@@ -49,7 +52,7 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
       // is "skipped" when the job is retried (say the worker died right after the ingest committed):
       // scoring then runs again, idempotently, so no stored genotype is left unscored.
       if (outcome.status !== "failed") {
-        const scored = await scoreUpload(deps.db, payload, { cache });
+        const scored = await scoreUpload(deps, payload, { cache });
         if (scored.models) deps.log.info({ ...payload, ...scored }, "new genotypes scored");
       }
     },
@@ -59,7 +62,7 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
     gbvScoreQueue,
     async ({ modelIds }, job) => {
       const phases = { readMs: 0, scoreMs: 0, writeMs: 0, percentilesMs: 0 };
-      const outcome = await scoreModelsBatch(deps.db, modelIds, {
+      const outcome = await scoreModelsBatch(deps, modelIds, {
         cache,
         phases,
         onProgress: (genotypesDone) => job.reportProgress({ genotypesDone }),

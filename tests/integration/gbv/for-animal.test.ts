@@ -50,6 +50,7 @@ beforeAll(async () => {
   await registerJobProcessors({
     runtime: world.deps.runtime,
     db: world.deps.db,
+    pool: world.deps.pool,
     log: silentLogger,
     workerId: "gbv-animal-test",
     concurrency: 1,

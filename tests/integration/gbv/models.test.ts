@@ -102,7 +102,7 @@ describe("model lifecycle", () => {
       panelId: herd.panelId,
       status: "published",
     });
-    await gbv.scoreModelsBatch(world.deps.db, [model!.id]);
+    await gbv.scoreModelsBatch(world.deps, [model!.id]);
     const current = async () =>
       Number(
         (
@@ -116,7 +116,7 @@ describe("model lifecycle", () => {
     expect(await statusOf(model!.id)).toBe("retired");
     expect(await current()).toBe(0);
     // A retired model is never scored again.
-    expect(await gbv.scoreModelsBatch(world.deps.db, [model!.id])).toEqual({ models: 0, genotypes: 0, predictions: 0 });
+    expect(await gbv.scoreModelsBatch(world.deps, [model!.id])).toEqual({ models: 0, genotypes: 0, predictions: 0 });
   });
 
   it("refuses customer users, customer admins and technicians: FORBIDDEN, nothing changes", async () => {

@@ -74,6 +74,7 @@ export async function startScoring(world: World): Promise<void> {
   await registerJobProcessors({
     runtime: world.deps.runtime,
     db: world.deps.db,
+    pool: world.deps.pool,
     log: silentLogger,
     workerId: `gbv-reads-${randomUUID().slice(0, 8)}`,
     concurrency: 1,

@@ -46,6 +46,7 @@ beforeAll(async () => {
   await registerJobProcessors({
     runtime: world.deps.runtime,
     db: world.deps.db,
+    pool: world.deps.pool,
     log: silentLogger,
     workerId: "gbv-score-test",
     concurrency: 1,
@@ -218,7 +219,7 @@ describe("imported effects scored like plink2 --score", () => {
       `SELECT id, value, is_current FROM gbv_predictions WHERE model_id = $1 ORDER BY id`,
       [modelId],
     );
-    const outcome = await gbv.scoreModelsBatch(world.deps.db, [modelId], { pageSize: 50 });
+    const outcome = await gbv.scoreModelsBatch(world.deps, [modelId], { pageSize: 50 });
     expect(outcome).toEqual({ models: 1, genotypes: N_ANIMALS, predictions: N_ANIMALS });
     const after = await world.owner.query(
       `SELECT id, value, is_current FROM gbv_predictions WHERE model_id = $1 ORDER BY id`,

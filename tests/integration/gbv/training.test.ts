@@ -50,6 +50,7 @@ async function startWorker() {
   await registerJobProcessors({
     runtime: worker.deps.runtime,
     db: worker.deps.db,
+    pool: worker.deps.pool,
     log: silentLogger,
     workerId: "gbv-train-test",
     concurrency: 1,

@@ -263,6 +263,7 @@ describe("the app with S3_* set", () => {
     await registerJobProcessors({
       runtime: world.deps.runtime,
       db: world.deps.db,
+      pool: world.deps.pool,
       log: silentLogger,
       workerId: "s3-test-worker",
       concurrency: 1,

@@ -14,8 +14,9 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { AppError } from "@reprotech/core";
-import type { Tx } from "@reprotech/db";
+import { withTenantClient, type Tx } from "@reprotech/db";
 import { complement, isStrandAmbiguous, type SnpPanel } from "@reprotech/genomics";
+import type pg from "pg";
 import { z } from "zod";
 import { query } from "../animals/sql";
 import type { BlobStore } from "../genotypes/blob-store";
@@ -144,7 +145,7 @@ export interface ImportResult {
 /** Imports the file as a draft model (needs the '*' scope: catalogue write). */
 export async function importEffects(
   tx: Tx,
-  blobs: BlobStore,
+  { blobs, pool }: { blobs: BlobStore; pool: pg.Pool },
   input: ImportEffectsInput & { file: { name: string; bytes: Uint8Array }; userId: string | null },
 ): Promise<ImportResult> {
   const trait = await getTrait(tx, { id: input.traitId });
@@ -175,7 +176,10 @@ export async function importEffects(
   let freqs: Float64Array = aligned.freqs;
   let frequencyAnimals: number | null = null;
   if (!file.hasFrequencies) {
-    const computed = await panelFrequencies(tx, input.panelId, panel.size);
+    // Read in a transaction of their own (the '*' scope, like this one's), as raw COPY pages.
+    const computed = await withTenantClient(pool, { customerIds: "all", userId: null }, (client) =>
+      panelFrequencies(client, input.panelId, panel.size),
+    );
     if (computed.nAnimals === 0)
       throw new AppError(
         "BAD_REQUEST",

@@ -1,10 +1,12 @@
 // Scoring genotypes with published models: the genomics library's table-lookup kernel
-// (scoreGenotypes) over pages of packed rows, reliabilities from the library (per-animal PEV
-// approximation when the model carries reference information, Daetwyler's expectation otherwise),
-// predictions written per page. Two entry points:
+// (scoreGenotypes) over pages of packed rows (read as raw bytes by COPY, genotype-pages.ts),
+// reliabilities from the library (per-animal PEV approximation when the model carries reference
+// information, Daetwyler's expectation otherwise), predictions written per page. Two entry points:
 // - scoreModelsBatch: the gbv-score job after a publication — every current genotype on the panel,
 //   all tenants, in keyset pages (PAGE_SIZE rows, never the whole panel in memory), then the traits'
-//   percentiles, then every customer's GBV cache.
+//   percentiles, then every customer's GBV cache. Three things run at once: the kernel scores a page
+//   on ONE worker thread (a KernelPool of one — the other core is PostgreSQL's), the event loop reads
+//   the next page, PostgreSQL writes the previous one.
 // - scoreUpload: right after a genotype ingest (jobs.ts) — the upload's stored genotypes with every
 //   published model of its panel, in the customer's own scope, then percentiles and the caches of the
 //   customers whose answers changed; scoreAssignedGenotypes: the same for given genotypes (a sample assigned
@@ -14,8 +16,16 @@
 // the trait's scoring lock and checks the model is still published and the genotype still current,
 // so a late page can neither revive a retired model nor make an outdated genotype's GBV current.
 import type { Cache } from "@reprotech/cache";
-import { withSystem, withTenant, type PrismaClient, type Tx } from "@reprotech/db";
-import { approximateReliability, daetwylerReliability, scoreGenotypes, type PackedMatrix } from "@reprotech/genomics";
+import { withSystem, withTenant, withTenantClient, type PrismaClient, type Tx } from "@reprotech/db";
+import {
+  KernelPool,
+  approximateReliability,
+  daetwylerReliability,
+  scoreGenotypes,
+  scoreGenotypesAsync,
+  type PackedMatrix,
+} from "@reprotech/genomics";
+import type pg from "pg";
 import { query } from "../animals/sql";
 import { invalidateGbv } from "./cache";
 import { PAGE_SIZE, readGenotypePage, type GenotypePage } from "./genotype-pages";
@@ -36,11 +46,23 @@ export interface ScorePhases {
   percentilesMs: number;
 }
 
-/** Values (row-major n × k, one column per model) and reliabilities of one page. */
-export function scorePage(
+const ALL = { customerIds: "all", userId: null } as const;
+
+/** The database a scoring run reads and writes: Prisma for the writes, the pool for COPY reads. */
+export interface ScoringDb {
+  db: PrismaClient;
+  pool: pg.Pool;
+}
+
+/**
+ * Values (one array per model) and reliabilities of one page. With a kernel pool the kernel runs on
+ * its thread (the event loop stays free to read the next page), without it in this thread.
+ */
+export async function scorePage(
   m: PackedMatrix,
   models: readonly ScoringModel[],
-): { values: Float64Array[]; rel: Float64Array[] } {
+  kernels?: KernelPool,
+): Promise<{ values: Float64Array[]; rel: Float64Array[] }> {
   const values: Float64Array[] = models.map(() => new Float64Array(m.nSamples));
   // Models sharing their allele frequencies (say, imported effects centred on the same genotypes) go
   // through the kernel together: one pass over the bytes scores up to four traits at once.
@@ -52,12 +74,12 @@ export function scorePage(
   });
   for (const ts of groups) {
     const k = ts.length;
-    const out = scoreGenotypes(
-      m,
-      models[ts[0]!]!.alleleFreqs,
-      ts.map((t) => models[t]!.effects),
-      { intercepts: ts.map((t) => models[t]!.intercept) },
-    );
+    const p = models[ts[0]!]!.alleleFreqs;
+    const effects = ts.map((t) => models[t]!.effects);
+    const intercepts = ts.map((t) => models[t]!.intercept);
+    const out = kernels
+      ? await scoreGenotypesAsync(m, p, effects, { intercepts, pool: kernels })
+      : scoreGenotypes(m, p, effects, { intercepts });
     ts.forEach((t, c) => {
       const v = values[t]!;
       for (let r = 0; r < m.nSamples; r++) v[r] = out[r * k + c]!;
@@ -105,7 +127,7 @@ async function writePage(
   tx: Tx,
   page: GenotypePage,
   models: readonly ScoringModel[],
-  scored: ReturnType<typeof scorePage>,
+  scored: Awaited<ReturnType<typeof scorePage>>,
 ) {
   for (const traitId of [...new Set(models.map((m) => m.traitId))].sort()) await lockTraitScoring(tx, traitId);
   // Under the locks: a model retired meanwhile is left out, so a late page never revives it.
@@ -181,7 +203,7 @@ function byPanel(models: ScoringModel[]): Map<string, ScoringModel[]> {
 
 /** The gbv-score job: every current genotype on the models' panels, all tenants. */
 export async function scoreModelsBatch(
-  db: PrismaClient,
+  { db, pool }: ScoringDb,
   modelIds: readonly string[],
   opts: {
     cache?: Cache;
@@ -201,37 +223,46 @@ export async function scoreModelsBatch(
     (m) => m.status === "published",
   );
   const outcome: ScoreOutcome = { models: models.length, genotypes: 0, predictions: 0 };
-  for (const [panelId, group] of byPanel(models)) {
-    const nSnps = group[0]!.effects.length;
-    const read = (after: string | null) =>
-      withSystem(db, (tx) => readGenotypePage(tx, panelId, nSnps, after, opts.pageSize ?? PAGE_SIZE));
-    // The next page is read (on another connection) while this one is scored and written: reading
-    // packed rows is mostly PostgreSQL's and the socket's time, so it overlaps the kernel and the writes.
-    let next = read(null);
-    // A page is written (its own transaction) while the next one is read and scored: the write is
-    // PostgreSQL's time, the kernel the job's. One write at a time, in page order.
-    let writing: Promise<void> = Promise.resolve();
-    for (;;) {
-      const page = await next;
-      lap("readMs");
-      if (!page) break;
-      next = read(page.genotypeIds.at(-1)!);
-      // A failed prefetch is reported by the await above on the next turn; until then keep it quiet.
-      next.catch(() => {});
-      const scored = scorePage(page.matrix, group);
-      lap("scoreMs");
+  const kernels = models.length ? new KernelPool(1) : undefined;
+  try {
+    for (const [panelId, group] of byPanel(models)) {
+      const nSnps = group[0]!.effects.length;
+      const read = (after: string | null) =>
+        withTenantClient(pool, ALL, (client) =>
+          readGenotypePage(client, panelId, nSnps, after, opts.pageSize ?? PAGE_SIZE),
+        );
+      // The next page is read (on another connection) while this one is scored on the kernel thread
+      // and the previous one written.
+      let next = read(null);
+      // A page is written (its own transaction) while the next one is read and scored: the write is
+      // PostgreSQL's time, the kernel the job's. One write at a time, in page order.
+      let writing: Promise<void> = Promise.resolve();
+      for (;;) {
+        const page = await next;
+        lap("readMs");
+        if (!page) break;
+        next = read(page.genotypeIds.at(-1)!);
+        // A failed prefetch is reported by the await above on the next turn; until then keep it quiet.
+        next.catch(() => {});
+        const scored = await scorePage(page.matrix, group, kernels);
+        lap("scoreMs");
+        await writing;
+        lap("writeMs");
+        writing = withSystem(db, (tx) => writePage(tx, page, group, scored), { timeout: 5 * 60_000 }).then(
+          async (n) => {
+            outcome.predictions += n;
+            outcome.genotypes += page.genotypeIds.length;
+            await opts.onProgress?.(outcome.genotypes);
+          },
+        );
+        // Reported by the await above (or below, for the last page); until then keep it quiet.
+        writing.catch(() => {});
+      }
       await writing;
       lap("writeMs");
-      writing = withSystem(db, (tx) => writePage(tx, page, group, scored), { timeout: 5 * 60_000 }).then(async (n) => {
-        outcome.predictions += n;
-        outcome.genotypes += page.genotypeIds.length;
-        await opts.onProgress?.(outcome.genotypes);
-      });
-      // Reported by the await above (or below, for the last page); until then keep it quiet.
-      writing.catch(() => {});
     }
-    await writing;
-    lap("writeMs");
+  } finally {
+    await kernels?.close();
   }
   lap("readMs");
   if (models.length)
@@ -246,7 +277,7 @@ export async function scoreModelsBatch(
 
 /** Right after an ingest: the upload's current genotypes with every published model of its panel. */
 export function scoreUpload(
-  db: PrismaClient,
+  db: ScoringDb,
   payload: { uploadId: string; customerId: string },
   opts: { cache?: Cache } = {},
 ): Promise<ScoreOutcome> {
@@ -258,7 +289,7 @@ export function scoreUpload(
  * if still current, with every published model of their panels. Run after their COMMIT.
  */
 export function scoreAssignedGenotypes(
-  db: PrismaClient,
+  db: ScoringDb,
   payload: { customerId: string; genotypeIds: readonly string[] },
   opts: { cache?: Cache } = {},
 ): Promise<ScoreOutcome> {
@@ -267,7 +298,7 @@ export function scoreAssignedGenotypes(
 
 /** Stored genotypes of one customer (an upload's, or given ones), in the customer's own scope. */
 async function scoreStored(
-  db: PrismaClient,
+  { db, pool }: ScoringDb,
   customerId: string,
   only: { uploadId: string } | { genotypeIds: readonly string[] },
   opts: { cache?: Cache },
@@ -299,9 +330,12 @@ async function scoreStored(
     const nSnps = group[0]!.effects.length;
     let after: string | null = null;
     for (;;) {
-      const page = await withTenant(db, scope, (tx) => readGenotypePage(tx, panelId, nSnps, after, PAGE_SIZE, only));
+      const page = await withTenantClient(pool, scope, (client) =>
+        readGenotypePage(client, panelId, nSnps, after, PAGE_SIZE, only),
+      );
       if (!page) break;
-      const scored = scorePage(page.matrix, group);
+      // An upload's or one animal's genotypes: too few to be worth a kernel thread.
+      const scored = await scorePage(page.matrix, group);
       outcome.predictions += await withTenant(db, scope, (tx) => writePage(tx, page, group, scored));
       outcome.genotypes += page.genotypeIds.length;
       after = page.genotypeIds.at(-1)!;

@@ -70,11 +70,15 @@ export const modelsRouter = router({
     .output(importResultSchema)
     .mutation(async ({ ctx, input }) => {
       const { file, ...rest } = input;
-      const result = await gbv.importEffects(ctx.db, genotypes.blobStoreFromConfig(ctx.config), {
-        ...rest,
-        file: { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) },
-        userId: ctx.principal.userId,
-      });
+      const result = await gbv.importEffects(
+        ctx.db,
+        { blobs: genotypes.blobStoreFromConfig(ctx.config), pool: ctx.pool },
+        {
+          ...rest,
+          file: { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) },
+          userId: ctx.principal.userId,
+        },
+      );
       await ctx.audit({
         targetType: "gbv_model",
         targetId: result.modelId,

@@ -30,7 +30,7 @@ export const assignSample = tenantProcedure("genotypes.upload")
       if (currentGenotypeId)
         ctx.afterCommit(async () => {
           await gbv.scoreAssignedGenotypes(
-            ctx.auth.db,
+            { db: ctx.auth.db, pool: ctx.pool },
             { customerId: input.customerId, genotypeIds: [currentGenotypeId] },
             { cache: ctx.runtime.cache },
           );
