@@ -60,6 +60,8 @@ export interface Queues {
 export class BullQueues implements Queues {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  /** The workers' own connections: BullMQ leaves a connection it was given open, so close() quits them. */
+  private readonly workerConnections: Redis[] = [];
   private readonly connection: Redis;
 
   constructor(
@@ -105,6 +107,9 @@ export class BullQueues implements Queues {
   }
 
   process<P>(def: QueueDefinition<P>, handler: JobHandler<P>, options: { concurrency: number }): void {
+    // Each worker blocks on its own connection.
+    const connection = createWorkerRedis(this.url, `${this.name}:worker:${def.name}`);
+    this.workerConnections.push(connection);
     const worker = new Worker<P>(
       def.name,
       async (job) => {
@@ -115,8 +120,7 @@ export class BullQueues implements Queues {
         });
       },
       {
-        // Each worker blocks on its own connection.
-        connection: createWorkerRedis(this.url, `${this.name}:worker:${def.name}`) as ConnectionOptions,
+        connection: connection as ConnectionOptions,
         prefix: this.prefix,
         concurrency: options.concurrency,
         ...(def.lockMs ? { lockDuration: def.lockMs, stalledInterval: def.lockMs } : {}),
@@ -147,6 +151,7 @@ export class BullQueues implements Queues {
     // Forced close leaves unfinished jobs' locks to expire, so another worker retries them.
     if (timedOut) await Promise.all(this.workers.map((w) => w.close(true)));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await Promise.all(this.workerConnections.map((c) => c.quit()));
     await this.connection.quit();
   }
 }

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { defineQueue, type CacheRuntime } from "../src";
-import { runtimes } from "./runtimes";
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { createCacheRuntime, defineQueue, type CacheRuntime } from "../src";
+import { redisUrl, runtimes } from "./runtimes";
 
 describe.each(runtimes)("queues (%s)", (_name, make) => {
   let rt: CacheRuntime;
@@ -50,3 +52,24 @@ async function waitFor(cond: () => Promise<boolean>, ms = 10_000) {
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+describe("queues (redis) close", () => {
+  it("quits every Redis connection it opened, the workers' included", async () => {
+    const name = `close-test-${randomUUID().slice(0, 8)}`;
+    const rt = createCacheRuntime({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `test:${randomUUID()}:` }, name);
+    const probe = new Redis(redisUrl);
+    try {
+      const ours = async () =>
+        ((await probe.client("LIST")) as string).split("\n").filter((line) => line.includes(` name=${name}:`));
+      rt.queues.process(defineQueue<object>("close-a", {}), async () => {}, { concurrency: 1 });
+      rt.queues.process(defineQueue<object>("close-b", {}), async () => {}, { concurrency: 1 });
+      await rt.queues.add(defineQueue<object>("close-a", {}), {});
+      await waitFor(async () => (await ours()).some((l) => l.includes(`name=${name}:worker:close-b`)));
+      await rt.close(2000);
+      await waitFor(async () => (await ours()).length === 0);
+      expect(await ours()).toEqual([]);
+    } finally {
+      probe.disconnect();
+    }
+  });
+});
