@@ -16,6 +16,9 @@ export interface TenantScope {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether a string is a uuid (the check every value spliced into SQL text must pass first). */
+export const isUuid = (value: string): boolean => UUID.test(value);
+
 /** The value of `app.customer_ids`: '*' or comma-separated UUIDs, each checked so nothing else gets in. */
 export function scopeSetting(scope: TenantScope): string {
   if (scope.customerIds === "all") return "*";
@@ -30,18 +33,23 @@ export interface TxOptions {
   isolationLevel?: Prisma.TransactionIsolationLevel;
 }
 
+/** Both settings of a scope (`app.customer_ids`, `app.user_id`), checked. */
+function scopeSettings(scope: TenantScope): [customerIds: string, userId: string] {
+  if (scope.userId !== null && !UUID.test(scope.userId))
+    throw new Error(`Not a user id: ${JSON.stringify(scope.userId)}`);
+  return [scopeSetting(scope), scope.userId ?? ""];
+}
+
 export async function withTenant<T>(
   db: PrismaClient,
   scope: TenantScope,
   fn: (tx: Tx) => Promise<T>,
   options: TxOptions = {},
 ): Promise<T> {
-  const customerIds = scopeSetting(scope);
-  if (scope.userId !== null && !UUID.test(scope.userId))
-    throw new Error(`Not a user id: ${JSON.stringify(scope.userId)}`);
+  const [customerIds, userId] = scopeSettings(scope);
   return db.$transaction(
     async (tx) => {
-      await tx.$queryRaw`SELECT set_config('app.customer_ids', ${customerIds}, true), set_config('app.user_id', ${scope.userId ?? ""}, true)`;
+      await tx.$queryRaw`SELECT set_config('app.customer_ids', ${customerIds}, true), set_config('app.user_id', ${userId}, true)`;
       return fn(tx);
     },
     { maxWait: options.maxWait ?? 5_000, timeout: options.timeout ?? 30_000, isolationLevel: options.isolationLevel },
@@ -63,17 +71,15 @@ export async function withTenantClient<T>(
   scope: TenantScope,
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const customerIds = scopeSetting(scope);
-  if (scope.userId !== null && !UUID.test(scope.userId))
-    throw new Error(`Not a user id: ${JSON.stringify(scope.userId)}`);
+  const settings = scopeSettings(scope);
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query("BEGIN");
-    await client.query(`SELECT set_config('app.customer_ids', $1, true), set_config('app.user_id', $2, true)`, [
-      customerIds,
-      scope.userId ?? "",
-    ]);
+    await client.query(
+      `SELECT set_config('app.customer_ids', $1, true), set_config('app.user_id', $2, true)`,
+      settings,
+    );
     const result = await fn(client);
     await client.query("COMMIT");
     return result;
@@ -84,4 +90,9 @@ export async function withTenantClient<T>(
   } finally {
     client.release(broken);
   }
+}
+
+/** withSystem's twin on a raw pg client: scope "all". */
+export function withSystemClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withTenantClient(pool, { customerIds: "all", userId: null }, fn);
 }

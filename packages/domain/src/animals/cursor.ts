@@ -1,6 +1,7 @@
 // Opaque keyset cursors: base64url of [sort, order, last sort value, last id]. A page starts strictly
 // after the row the cursor names, so rows inserted meanwhile neither repeat nor shift a page.
 import { AppError } from "@reprotech/core";
+import { isUuid } from "@reprotech/db";
 import type { ListAnimalsInput } from "./schemas";
 
 export interface Cursor {
@@ -14,8 +15,6 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.sort, c.order, c.value, c.id])).toString("base64url");
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function decodeCursor(raw: string, sort: Cursor["sort"], order: Cursor["order"]): Cursor {
   let parsed: unknown;
   try {
@@ -28,7 +27,7 @@ export function decodeCursor(raw: string, sort: Cursor["sort"], order: Cursor["o
     parsed.length !== 4 ||
     (parsed[2] !== null && typeof parsed[2] !== "string") ||
     typeof parsed[3] !== "string" ||
-    !UUID.test(parsed[3])
+    !isUuid(parsed[3])
   )
     throw new AppError("BAD_REQUEST", "Invalid cursor");
   if (parsed[0] !== sort || parsed[1] !== order)

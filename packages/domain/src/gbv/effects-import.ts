@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { AppError } from "@reprotech/core";
-import { withTenantClient, type Tx } from "@reprotech/db";
+import { withSystemClient, type Tx } from "@reprotech/db";
 import { complement, isStrandAmbiguous, type SnpPanel } from "@reprotech/genomics";
 import type pg from "pg";
 import { z } from "zod";
@@ -177,9 +177,7 @@ export async function importEffects(
   let frequencyAnimals: number | null = null;
   if (!file.hasFrequencies) {
     // Read in a transaction of their own (the '*' scope, like this one's), as raw COPY pages.
-    const computed = await withTenantClient(pool, { customerIds: "all", userId: null }, (client) =>
-      panelFrequencies(client, input.panelId, panel.size),
-    );
+    const computed = await withSystemClient(pool, (client) => panelFrequencies(client, input.panelId, panel.size));
     if (computed.nAnimals === 0)
       throw new AppError(
         "BAD_REQUEST",

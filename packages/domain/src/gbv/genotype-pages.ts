@@ -11,6 +11,7 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="../types/pg-copy-streams-binary.d.ts" />
 import { bytesPerSample, snpGenotypeCounts, bAlleleFrequencies, type PackedMatrix } from "@reprotech/genomics";
+import { isUuid } from "@reprotech/db";
 import type pg from "pg";
 import copyBinary from "pg-copy-streams-binary";
 import { to as copyTo } from "pg-copy-streams";
@@ -31,11 +32,9 @@ interface Row {
   packed: Buffer;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A uuid as an SQL literal: COPY takes no bind parameters, so every value is checked and quoted here. */
 function uuidLiteral(value: string): string {
-  if (!UUID.test(value)) throw new Error(`Not a uuid: ${JSON.stringify(value)}`);
+  if (!isUuid(value)) throw new Error(`Not a uuid: ${JSON.stringify(value)}`);
   return `'${value}'::uuid`;
 }
 

@@ -16,7 +16,7 @@
 // the trait's scoring lock and checks the model is still published and the genotype still current,
 // so a late page can neither revive a retired model nor make an outdated genotype's GBV current.
 import type { Cache } from "@reprotech/cache";
-import { withSystem, withTenant, withTenantClient, type PrismaClient, type Tx } from "@reprotech/db";
+import { withSystem, withSystemClient, withTenant, withTenantClient, type PrismaClient, type Tx } from "@reprotech/db";
 import {
   KernelPool,
   approximateReliability,
@@ -45,8 +45,6 @@ export interface ScorePhases {
   writeMs: number;
   percentilesMs: number;
 }
-
-const ALL = { customerIds: "all", userId: null } as const;
 
 /** The database a scoring run reads and writes: Prisma for the writes, the pool for COPY reads. */
 export interface ScoringDb {
@@ -228,9 +226,7 @@ export async function scoreModelsBatch(
     for (const [panelId, group] of byPanel(models)) {
       const nSnps = group[0]!.effects.length;
       const read = (after: string | null) =>
-        withTenantClient(pool, ALL, (client) =>
-          readGenotypePage(client, panelId, nSnps, after, opts.pageSize ?? PAGE_SIZE),
-        );
+        withSystemClient(pool, (client) => readGenotypePage(client, panelId, nSnps, after, opts.pageSize ?? PAGE_SIZE));
       // The next page is read (on another connection) while this one is scored on the kernel thread
       // and the previous one written.
       let next = read(null);
