@@ -12,7 +12,13 @@
 // mark it failed too and are rethrown so the queue retries.
 import { AppError } from "@reprotech/core";
 import { withTenant, type PrismaClient, type Tx } from "@reprotech/db";
-import { bytesPerSample, GenotypeFormatError, runQc } from "@reprotech/genomics";
+import {
+  bytesPerSample,
+  GenotypeFormatError,
+  sampleCallRates,
+  sampleHeterozygosity,
+  summarizeGenotypes,
+} from "@reprotech/genomics";
 import type { Cache } from "@reprotech/cache";
 import { invalidateAnimals } from "../animals/cache";
 import { query } from "../animals/sql";
@@ -94,15 +100,18 @@ async function matchAnimals(tx: Tx, customerId: string, sampleIds: string[]) {
 }
 
 function evaluate(parsed: Parsed, match: (id: string) => { animalId: string | null; message?: string }) {
-  const qc = runQc(parsed.genotypes);
+  // Only the per-sample figures are used: runQc's SNP-level part (an HWE exact test per SNP) cost
+  // ~0.2 s per 96 × 60K plate for nothing. Same call rates and heterozygosities as runQc's.
+  const counts = summarizeGenotypes(parsed.genotypes).samples;
+  const qc = { callRate: sampleCallRates(counts), heterozygosity: sampleHeterozygosity(counts) };
   const stride = bytesPerSample(parsed.genotypes.nSnps);
   const seen = new Map<string, string>();
   const seenSamples = new Set<string>();
   const times = new Map<string, number>();
   for (const id of parsed.sampleIds) times.set(id, (times.get(id) ?? 0) + 1);
   const results = parsed.sampleIds.map((sampleId, i): SampleResult | undefined => {
-    const callRate = qc.samples.callRate[i]!;
-    const het = qc.samples.heterozygosity[i]!;
+    const callRate = qc.callRate[i]!;
+    const het = qc.heterozygosity[i]!;
     const base = {
       sampleId: sampleId.slice(0, 100),
       callRate: Number.isFinite(callRate) ? callRate : 0,
