@@ -136,7 +136,7 @@ try {
       customerId,
       panelId,
       fileName: path.basename(file),
-      body: createReadStream(file),
+      body: createReadStream(file, { highWaterMark: 1 << 20 }), // as the CLI reads a file
       size,
     });
     const uploaded = performance.now() - start;

@@ -83,7 +83,8 @@ genotypesCommand
       panelId: opts.panel,
       fileName: path.basename(file),
       idempotencyKey: opts.idempotencyKey,
-      body: createReadStream(file),
+      // 1 MB reads: fetch pays per piece, and 64 KB pieces make a plate upload ~1.5× slower.
+      body: createReadStream(file, { highWaterMark: 1 << 20 }),
       size,
       onTransfer: (sent, total) =>
         transfer(total ? sent / total : undefined, `${(sent / MB).toFixed(1)}/${(size / MB).toFixed(1)} MB`),
