@@ -22,7 +22,7 @@ import {
 import type { Cache } from "@reprotech/cache";
 import { invalidateAnimals } from "../animals/cache";
 import { query } from "../animals/sql";
-import type { BlobStore } from "./blob-store";
+import { FileBlobStore, type BlobStore } from "./blob-store";
 import { checkParentage } from "./parentage";
 import type { ParsedUpload } from "./parse";
 import { parseInThread } from "./parse-thread";
@@ -269,13 +269,18 @@ export async function ingestUpload(
 
   let parsed: Parsed;
   try {
-    parsed = await parseInThread(
-      { format: upload.format, markerMap: upload.markerMap },
-      await store.get(upload.blobKey),
-      {
-        onBytesRead: (bytesRead) => report({ phase: "reading", bytesRead }),
-      },
-    );
+    // A local file is read into the parse thread's buffers; other stores stream (the reader stops a
+    // stream it leaves early).
+    const reader = store instanceof FileBlobStore ? await store.openReader(upload.blobKey) : undefined;
+    try {
+      parsed = await parseInThread(
+        { format: upload.format, markerMap: upload.markerMap },
+        reader ?? (await store.get(upload.blobKey)),
+        { onBytesRead: (bytesRead) => report({ phase: "reading", bytesRead }) },
+      );
+    } finally {
+      await reader?.close();
+    }
     if (parsed.sampleIds.length === 0) throw new GenotypeFormatError("NO_DATA", "the file holds no samples");
   } catch (error) {
     const message =

@@ -2,11 +2,13 @@
 // never blocks the job process's event loop (BullMQ lock renewal, progress publishing, other jobs).
 // The main thread streams the blob — from whichever BlobStore the process has — to the thread through
 // POOL buffers of CHUNK_BYTES that travel back and forth (transferred): memory stays bounded and
-// allocation-free whatever the file's size; each buffer handed back counts as bytes read, and the
+// allocation-free whatever the file's size (a file on local disk is read straight into them; a
+// stream's own chunks are copied in); each buffer handed back counts as bytes read, and the
 // packed matrix comes back as a transferred ArrayBuffer. From TypeScript source the thread runs
 // parse-worker.ts through tsx; in a bundled app the `genotype-parse.worker` bundle beside main.js.
 import { Worker } from "node:worker_threads";
 import { GenotypeFormatError, threadEntry } from "@reprotech/genomics";
+import type { BlobReader } from "./blob-store";
 import type { ParsedUpload } from "./parse";
 import { PARSE_WORKER_BUNDLE, type FromParser, type ParseThreadInit, type ToParser } from "./parse-protocol";
 
@@ -27,9 +29,13 @@ export interface ParseInThreadOptions {
   onBytesRead?: (bytesRead: number) => void;
 }
 
+/** The blob as a file read into the caller's buffers (FileBlobStore.openReader) rather than a stream. */
+const isBlobReader = (source: AsyncIterable<Uint8Array> | BlobReader): source is BlobReader =>
+  typeof (source as BlobReader).read === "function" && !(Symbol.asyncIterator in source);
+
 export async function parseInThread(
   init: ParseThreadInit,
-  source: AsyncIterable<Uint8Array>,
+  source: AsyncIterable<Uint8Array> | BlobReader,
   options: ParseInThreadOptions = {},
 ): Promise<ParsedUpload> {
   const entry = threadEntry(new URL("./parse-worker.ts", import.meta.url), PARSE_WORKER_BUNDLE);
@@ -77,6 +83,17 @@ export async function parseInThread(
     return new ArrayBuffer(CHUNK_BYTES);
   };
   try {
+    if (isBlobReader(source)) {
+      // Read straight into the pool's buffers: no chunk is allocated, so no garbage piles up.
+      for (let buffer = await take(); buffer; buffer = await take()) {
+        let fill = 0;
+        for (let n = 1; n > 0 && fill < CHUNK_BYTES; fill += n) n = await source.read(new Uint8Array(buffer, fill));
+        if (fill > 0) post({ type: "chunk", buffer, length: fill }, [buffer]);
+        if (fill < CHUNK_BYTES) break; // end of the blob
+      }
+      if (!settled) post({ type: "end" });
+      return await result;
+    }
     let buffer = await take();
     let fill = 0;
     read: for await (const chunk of source) {
