@@ -1,5 +1,6 @@
 // Starts the BUILT server and worker (apps/*/dist) as child processes, the way they run in production.
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -27,8 +28,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The node flags of an app's `start` script ("node <flags…> dist/main.js"): run as deployed. */
+function startFlags(entry: string): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(path.dirname(entry), "../package.json"), "utf8")) as {
+    scripts: { start: string };
+  };
+  return pkg.scripts.start.split(/\s+/).slice(1, -1);
+}
+
 function spawnBuilt(entry: string, env: Record<string, string>) {
-  return spawn(process.execPath, [entry], {
+  return spawn(process.execPath, [...startFlags(entry), entry], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -44,6 +44,25 @@ describe("threadEntry", () => {
     expect(answer).toBe("js");
   });
 
+  it("leaves the process's V8 heap flags out of a thread's execArgv (Worker refuses them)", async () => {
+    const bundled = path.join(dir, "flags.worker.js");
+    await writeFile(bundled, `import { parentPort } from "node:worker_threads";\nparentPort.postMessage("ok");\n`);
+    const flag = "--max-semi-space-size=4";
+    process.execArgv.push(flag);
+    try {
+      const entry = threadEntry(pathToFileURL(path.join(dir, "flags.worker.ts")), "flags.worker");
+      expect(entry.execArgv).not.toContain(flag);
+      const answer = await new Promise((resolve, reject) =>
+        new Worker(entry.url, { execArgv: entry.execArgv }).once("message", resolve).once("error", reject),
+      );
+      expect(answer).toBe("ok");
+      // What the filter guards against:
+      expect(() => new Worker(entry.url, { execArgv: [flag] })).toThrow(/ERR_WORKER_INVALID_EXEC_ARGV|execArgv/);
+    } finally {
+      process.execArgv.splice(process.execArgv.indexOf(flag), 1);
+    }
+  });
+
   it("names the missing tsup entry when neither file exists", () => {
     expect(() => threadEntry(pathToFileURL(path.join(dir, "gone.worker.ts")), "gone.worker")).toThrow(
       /add "gone\.worker" to the app's tsup entries/,

@@ -11,8 +11,16 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 /** A tsx loader among the process's own flags: `--import tsx` or a path inside the tsx package. */
 const TSX_LOADER = /(^|=)tsx$|[\\/]node_modules[\\/]tsx[\\/]/;
 
+/**
+ * The process's flags a thread can take: Worker refuses V8 heap flags in execArgv (apps/worker
+ * starts with --max-semi-space-size, see its `start` script), and they apply to every thread already.
+ */
+function threadExecArgv(): string[] {
+  return process.execArgv.filter((a) => !/^--max-(semi|old)-space-size(=|$)/.test(a));
+}
+
 function tsxExecArgv(): string[] {
-  const inherited = process.execArgv;
+  const inherited = threadExecArgv();
   // Match the loader precisely: other flags may merely contain "tsx" in a path (pnpm store names).
   if (inherited.some((a) => TSX_LOADER.test(a))) return inherited;
   const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
@@ -36,5 +44,5 @@ export function threadEntry(source: URL, bundledName: string): ThreadEntry {
     throw new Error(
       `worker thread entry missing: neither ${fileURLToPath(source)} nor ${fileURLToPath(bundled)} exists (add "${bundledName}" to the app's tsup entries)`,
     );
-  return { url: bundled, execArgv: process.execArgv };
+  return { url: bundled, execArgv: threadExecArgv() };
 }
