@@ -1,0 +1,80 @@
+// The genotype-parse thread (parse-thread.ts): a file read straight into the thread's buffers
+// (FileBlobStore.openReader) or streamed parses exactly as the library does in-process, with bytes
+// read reported up to the file's size; a bad file read that way fails with the library's error.
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import {
+  concatBytes,
+  GenotypeFormatError,
+  readFinalReport,
+  simulatePopulation,
+  writeFinalReport,
+  type SnpPanel,
+} from "@reprotech/genomics";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { genotypes } from "../src";
+import { parseInThread } from "../src/genotypes/parse-thread";
+
+let root: string;
+let store: genotypes.FileBlobStore;
+
+interface Plate {
+  panel: SnpPanel;
+  key: string;
+  bytes: Uint8Array;
+}
+
+/** A FinalReport of `n` animals on its own panel, stored in the blob store. */
+async function plate(n: number, nSnps: number, seed: number): Promise<Plate> {
+  const pop = simulatePopulation({ seed, nAnimals: n, nSnps, nGenerations: 1 });
+  const ids = pop.animals.map((_, i) => `S${seed}-${i}`);
+  const bytes = concatBytes([...writeFinalReport(pop.panel, ids, pop.genotypes, { alleleSets: ["ab"] })]);
+  const key = genotypes.uploadBlobKey(randomUUID(), randomUUID());
+  await store.put(key, Readable.from([bytes]));
+  return { panel: pop.panel, key, bytes };
+}
+
+const init = (p: Plate) => ({ format: "final_report" as const, markerMap: genotypes.encodeMarkerMap(p.panel) });
+
+let big: Plate;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "reprotech-parse-thread-"));
+  store = new genotypes.FileBlobStore(root);
+  // Several 1 MB buffers and a partial last one.
+  big = await plate(48, 3000, 11);
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe("parseInThread", () => {
+  it("reads a stored file into the thread's buffers and parses it as the library does in-process", async () => {
+    expect(big.bytes.length).toBeGreaterThan(3 << 20);
+    expect(big.bytes.length % (1 << 20)).not.toBe(0);
+    const direct = await readFinalReport(Readable.from([big.bytes]), { panel: big.panel, duplicateSamples: "keep" });
+    let lastRead = 0;
+    const reader = await store.openReader(big.key);
+    const parsed = await parseInThread(init(big), reader, { onBytesRead: (n) => (lastRead = n) }).finally(() =>
+      reader.close(),
+    );
+    expect(parsed.sampleIds).toEqual(direct.sampleIds);
+    expect(Buffer.from(parsed.genotypes.data).equals(Buffer.from(direct.genotypes.data))).toBe(true);
+    expect(lastRead).toBe(big.bytes.length);
+    const streamed = await parseInThread(init(big), await store.get(big.key));
+    expect(Buffer.from(streamed.genotypes.data).equals(Buffer.from(direct.genotypes.data))).toBe(true);
+  });
+
+  it("fails a file cut off mid-row with the library's error, read that way too", async () => {
+    const cut = big.bytes.subarray(0, Math.floor(big.bytes.length / 2) + 7);
+    const key = genotypes.uploadBlobKey(randomUUID(), randomUUID());
+    await store.put(key, Readable.from([cut]));
+    const reader = await store.openReader(key);
+    const failed = await parseInThread(init(big), reader)
+      .finally(() => reader.close())
+      .catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(GenotypeFormatError);
+    const direct = await readFinalReport(Readable.from([cut]), { panel: big.panel }).catch((error: unknown) => error);
+    expect((failed as GenotypeFormatError).message).toBe((direct as GenotypeFormatError).message);
+  });
+});
