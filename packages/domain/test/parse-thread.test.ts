@@ -1,6 +1,8 @@
 // The genotype-parse thread (parse-thread.ts): a file read straight into the thread's buffers
 // (FileBlobStore.openReader) or streamed parses exactly as the library does in-process, with bytes
-// read reported up to the file's size; a bad file read that way fails with the library's error.
+// read reported up to the file's size; a bad file read that way fails with the library's error; a
+// thread that finished cleanly is kept and reused (its panels cached by id), one that met a bad file
+// is dropped and the next parse is still right.
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,13 +18,14 @@ import {
 } from "@reprotech/genomics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { genotypes } from "../src";
-import { parseInThread } from "../src/genotypes/parse-thread";
+import { parseInThread, parseThreadStats } from "../src/genotypes/parse-thread";
 
 let root: string;
 let store: genotypes.FileBlobStore;
 
 interface Plate {
   panel: SnpPanel;
+  panelId: string;
   key: string;
   bytes: Uint8Array;
 }
@@ -34,17 +37,34 @@ async function plate(n: number, nSnps: number, seed: number): Promise<Plate> {
   const bytes = concatBytes([...writeFinalReport(pop.panel, ids, pop.genotypes, { alleleSets: ["ab"] })]);
   const key = genotypes.uploadBlobKey(randomUUID(), randomUUID());
   await store.put(key, Readable.from([bytes]));
-  return { panel: pop.panel, key, bytes };
+  return { panel: pop.panel, panelId: randomUUID(), key, bytes };
 }
 
-const init = (p: Plate) => ({ format: "final_report" as const, markerMap: genotypes.encodeMarkerMap(p.panel) });
+const init = (p: Plate) => ({
+  format: "final_report" as const,
+  markerMap: genotypes.encodeMarkerMap(p.panel),
+  panelId: p.panelId,
+});
+
+async function viaReader(p: Plate) {
+  const reader = await store.openReader(p.key);
+  return parseInThread(init(p), reader).finally(() => reader.close());
+}
+
+async function expectLibraryParse(p: Plate, parsed: { sampleIds: string[]; genotypes: { data: Uint8Array } }) {
+  const direct = await readFinalReport(Readable.from([p.bytes]), { panel: p.panel, duplicateSamples: "keep" });
+  expect(parsed.sampleIds).toEqual(direct.sampleIds);
+  expect(Buffer.from(parsed.genotypes.data).equals(Buffer.from(direct.genotypes.data))).toBe(true);
+}
 
 let big: Plate;
+let other: Plate;
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), "reprotech-parse-thread-"));
   store = new genotypes.FileBlobStore(root);
-  // Several 1 MB buffers and a partial last one.
+  // Several 1 MB buffers and a partial last one; a second panel of another size.
   big = await plate(48, 3000, 11);
+  other = await plate(5, 1200, 12);
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -76,5 +96,29 @@ describe("parseInThread", () => {
     expect(failed).toBeInstanceOf(GenotypeFormatError);
     const direct = await readFinalReport(Readable.from([cut]), { panel: big.panel }).catch((error: unknown) => error);
     expect((failed as GenotypeFormatError).message).toBe((direct as GenotypeFormatError).message);
+  });
+
+  it("reuses a thread that finished cleanly, across panels", async () => {
+    await viaReader(other); // leaves a kept thread
+    const before = parseThreadStats();
+    expect(before.idle).toBe(1);
+    await expectLibraryParse(big, await viaReader(big));
+    await expectLibraryParse(other, await viaReader(other));
+    expect(parseThreadStats().started).toBe(before.started);
+  });
+
+  it("drops a thread that met a bad file; the next parse is right", async () => {
+    await viaReader(other);
+    const kept = parseThreadStats();
+    expect(kept.idle).toBe(1);
+    const key = genotypes.uploadBlobKey(randomUUID(), randomUUID());
+    await store.put(key, Readable.from([big.bytes.subarray(0, Math.floor(big.bytes.length / 2) + 7)]));
+    const reader = await store.openReader(key);
+    await expect(parseInThread(init(big), reader).finally(() => reader.close())).rejects.toBeInstanceOf(
+      GenotypeFormatError,
+    );
+    expect(parseThreadStats().idle).toBe(0);
+    await expectLibraryParse(other, await viaReader(other));
+    expect(parseThreadStats().started).toBe(kept.started + 1);
   });
 });

@@ -6,6 +6,10 @@
 // stream's own chunks are copied in); each buffer handed back counts as bytes read, and the
 // packed matrix comes back as a transferred ArrayBuffer. From TypeScript source the thread runs
 // parse-worker.ts through tsx; in a bundled app the `genotype-parse.worker` bundle beside main.js.
+//
+// Threads are kept for the next parse (up to IDLE_THREADS, for IDLE_MS, while their heap stays
+// small): starting one and decoding a 60K-SNP panel in it cost ~0.25 s, several times the parse of a
+// one-animal file. A thread that failed or was left mid-file is terminated, never reused.
 import { Worker } from "node:worker_threads";
 import { GenotypeFormatError, threadEntry } from "@reprotech/genomics";
 import type { BlobReader } from "./blob-store";
@@ -16,6 +20,63 @@ import { PARSE_WORKER_BUNDLE, type FromParser, type ParseThreadInit, type ToPars
 const CHUNK_BYTES = 1 << 20;
 /** Buffers in circulation: at most this many chunks are sent and not yet consumed. */
 const POOL = 4;
+/** Idle threads kept, and for how long. */
+const IDLE_THREADS = 1;
+const IDLE_MS = 30_000;
+/**
+ * A thread whose heap has grown past this after a parse is ended rather than kept: V8 lets a
+ * long-lived thread's garbage grow its heap by ~200 MB before collecting it, and after a large file
+ * the heap is large anyway. (No hard heap limit instead: a big panel or file must never run a
+ * thread out of memory.) Starting a new one every few dozen small files costs little.
+ */
+const KEEP_HEAP_BYTES = 64 << 20;
+
+interface IdleThread {
+  worker: Worker;
+  timer: NodeJS.Timeout;
+}
+const idle: IdleThread[] = [];
+let started = 0;
+
+/** Threads started by this process so far, and idle now (for tests and the curious). */
+export function parseThreadStats(): { started: number; idle: number } {
+  return { started, idle: idle.length };
+}
+
+function acquireThread(): Worker {
+  const kept = idle.pop();
+  if (kept) {
+    clearTimeout(kept.timer);
+    kept.worker.ref();
+    return kept.worker;
+  }
+  const entry = threadEntry(new URL("./parse-worker.ts", import.meta.url), PARSE_WORKER_BUNDLE);
+  started++;
+  const worker = new Worker(entry.url, { execArgv: entry.execArgv });
+  worker.once("exit", () => forget(worker)); // a kept thread that dies is never handed out
+  return worker;
+}
+
+function forget(worker: Worker): void {
+  const at = idle.findIndex((kept) => kept.worker === worker);
+  if (at < 0) return;
+  clearTimeout(idle[at]!.timer);
+  idle.splice(at, 1);
+}
+
+/** Keeps a thread that finished a parse cleanly for the next one; it never holds the process open. */
+function releaseThread(worker: Worker): void {
+  if (idle.length >= IDLE_THREADS) return void worker.terminate();
+  worker.unref();
+  const kept: IdleThread = {
+    worker,
+    timer: setTimeout(() => {
+      forget(worker);
+      void worker.terminate();
+    }, IDLE_MS).unref(),
+  };
+  idle.push(kept);
+}
 
 /** Rebuilds the library's error so callers tell a bad file from a failure as they would in-thread. */
 function formatError(f: NonNullable<Extract<FromParser, { type: "error" }>["format"]>): GenotypeFormatError {
@@ -38,20 +99,23 @@ export async function parseInThread(
   source: AsyncIterable<Uint8Array> | BlobReader,
   options: ParseInThreadOptions = {},
 ): Promise<ParsedUpload> {
-  const entry = threadEntry(new URL("./parse-worker.ts", import.meta.url), PARSE_WORKER_BUNDLE);
-  const worker = new Worker(entry.url, { execArgv: entry.execArgv, workerData: init });
+  const worker = acquireThread();
   let consumed = 0;
   let settled = false;
+  let keep = false;
   const free: ArrayBuffer[] = [];
   let allocated = 0;
   let credit: (() => void) | undefined;
+  let onMessage: (message: FromParser) => void = () => {};
+  let onError: (error: Error) => void = () => {};
+  let onExit: (code: number) => void = () => {};
   const result = new Promise<ParsedUpload>((resolve, reject) => {
     const fail = (error: Error) => {
       settled = true;
       credit?.();
       reject(error);
     };
-    worker.on("message", (message: FromParser) => {
+    onMessage = (message) => {
       if (message.type === "consumed") {
         consumed += message.bytes;
         free.push(message.buffer);
@@ -59,18 +123,20 @@ export async function parseInThread(
         credit?.();
       } else if (message.type === "done") {
         settled = true;
+        keep = message.heapBytes < KEEP_HEAP_BYTES;
         credit?.();
         const { sampleIds, notes, nSamples, nSnps } = message;
         resolve({ sampleIds, notes, genotypes: { nSamples, nSnps, data: new Uint8Array(message.data) } });
       } else
         fail(message.format ? formatError(message.format) : new Error(`genotype parse thread: ${message.message}`));
-    });
-    worker.on("error", fail);
-    worker.on("exit", (code) => {
+    };
+    onError = fail;
+    onExit = (code) => {
       if (!settled) fail(new Error(`genotype parse thread exited with code ${code}`));
-    });
+    };
   });
   result.catch(() => {}); // observed below; avoids an unhandled rejection while feeding
+  worker.on("message", onMessage).on("error", onError).on("exit", onExit);
 
   const post = (message: ToParser, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
   /** A free buffer of the pool; waits for the thread to hand one back when all are out. */
@@ -83,6 +149,7 @@ export async function parseInThread(
     return new ArrayBuffer(CHUNK_BYTES);
   };
   try {
+    post({ type: "start", init });
     if (isBlobReader(source)) {
       // Read straight into the pool's buffers: no chunk is allocated, so no garbage piles up.
       for (let buffer = await take(); buffer; buffer = await take()) {
@@ -114,6 +181,9 @@ export async function parseInThread(
     if (!settled) post({ type: "end" });
     return await result;
   } finally {
-    await worker.terminate();
+    worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+    // Only a thread that answered `done` has read its whole file: anything else goes.
+    if (keep) releaseThread(worker);
+    else await worker.terminate();
   }
 }
