@@ -8,9 +8,11 @@
 //      ≤ 300 MB each);
 //   c. BENCH_SINGLE (200) single-animal 60K uploads back to back — uploads/s, mean and p95 latency
 //      from upload start to completed.
+// For (b) it also adds up the CPU time every process spent (this client, server, worker, PostgreSQL):
+// divided by the cores, that is a floor under the pipeline's wall time however well it overlaps.
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -36,6 +38,23 @@ const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 async function rssKb(pid: number, field: "VmHWM" | "VmRSS" = "VmHWM"): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (fields 14 and 15, in ticks). */
+async function cpuSeconds(pid: number | "self"): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+}
+
+/** CPU seconds of every PostgreSQL process (the server here is used by nothing else during the run). */
+async function postgresCpuSeconds(): Promise<number> {
+  let total = 0;
+  for (const pid of (await readdir("/proc")).filter((d) => /^\d+$/.test(d))) {
+    const comm = await readFile(`/proc/${pid}/comm`, "utf8").catch(() => "");
+    if (comm.trim() === "postgres") total += await cpuSeconds(Number(pid)).catch(() => 0);
+  }
+  return total;
 }
 
 const database = await createTestDatabase();
@@ -100,8 +119,10 @@ try {
 
   // ---- a. the library alone
   const t0 = performance.now();
+  const libraryCpu0 = await cpuSeconds("self");
   const direct = await readFinalReport(createReadStream(plateFile), { panel: pop.panel });
   const libraryMs = performance.now() - t0;
+  const libraryCpu = (await cpuSeconds("self")) - libraryCpu0;
   if (direct.sampleIds.length !== N_PLATE) throw new Error(`library read ${direct.sampleIds.length} samples`);
 
   // ---- b. the pipeline: built server + built worker, real HTTP, SDK
@@ -152,7 +173,23 @@ try {
     return { total, uploaded, firstSeen, final };
   }
 
+  const cpuOf = async () => ({
+    client: await cpuSeconds("self"),
+    server: await cpuSeconds(server.child.pid!),
+    worker: await cpuSeconds(worker.child.pid!),
+    postgres: await postgresCpuSeconds(),
+  });
+  const cpu0 = await cpuOf();
   const plate = await throughPipeline(plateFile, plateBytes);
+  const cpu1 = await cpuOf();
+  const cpu = {
+    client: cpu1.client - cpu0.client,
+    server: cpu1.server - cpu0.server,
+    worker: cpu1.worker - cpu0.worker,
+    postgres: cpu1.postgres - cpu0.postgres,
+  };
+  const cpuTotal = cpu.client + cpu.server + cpu.worker + cpu.postgres;
+  const cores = os.availableParallelism();
   if (plate.final.storedCount !== N_PLATE) throw new Error(`plate stored ${plate.final.storedCount} of ${N_PLATE}`);
   const afterPlate = { server: await rssKb(server.child.pid!), worker: await rssKb(worker.child.pid!) };
   const ratio = plate.total / libraryMs;
@@ -177,6 +214,9 @@ try {
   );
   console.log(
     `   upload answered ${ms(plate.uploaded)}; first seen: queued ${ms(f.queued ?? NaN)}, reading ${ms(f.reading ?? NaN)}, storing ${ms(f.storing ?? NaN)}, completed ${ms(f.completed ?? NaN)}`,
+  );
+  console.log(
+    `   CPU used meanwhile: client ${cpu.client.toFixed(2)} s, server ${cpu.server.toFixed(2)} s, worker ${cpu.worker.toFixed(2)} s, PostgreSQL ${cpu.postgres.toFixed(2)} s — ${cpuTotal.toFixed(2)} s in all (the library alone: ${libraryCpu.toFixed(2)} s); on ${cores} cores no overlap gets below ${ms((cpuTotal / cores) * 1000)} = ${((cpuTotal / cores) * 1000 / libraryMs).toFixed(2)}× the library alone`,
   );
   console.log(`   peak RSS after start-up, before any upload: server ${mb(idle.server)}, worker ${mb(idle.worker)}`);
   console.log(
