@@ -1,6 +1,6 @@
 // Where a worker thread's entry file is, in both ways this code runs:
 //  - from TypeScript source (tsx, Vitest): the entry is the .ts file next to the caller, started with
-//    the tsx loader unless the process already runs under it (workers inherit execArgv);
+//    the tsx loader unless the process already runs under it (a thread inherits its flags);
 //  - bundled by tsup into an app's dist/ (tsup.app.ts): the caller's import.meta.url is the bundle's
 //    main.js, the .ts file is not there, and the entry ships as its own bundle `<bundledName>.js`
 //    beside main.js (an extra tsup entry).
@@ -12,24 +12,21 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const TSX_LOADER = /(^|=)tsx$|[\\/]node_modules[\\/]tsx[\\/]/;
 
 /**
- * The process's flags a thread can take: Worker refuses V8 heap flags in execArgv (apps/worker
- * starts with --max-semi-space-size, see its `start` script), and they apply to every thread already.
+ * The thread's execArgv when running from source: undefined (inherit the process's) when it already
+ * runs under tsx, else just the tsx loader. Never the process's other flags: Worker refuses V8
+ * options in execArgv (apps/worker starts with --max-semi-space-size), and an inherited execArgv
+ * carries them to the thread without complaint.
  */
-function threadExecArgv(): string[] {
-  return process.execArgv.filter((a) => !/^--max-(semi|old)-space-size(=|$)/.test(a));
-}
-
-function tsxExecArgv(): string[] {
-  const inherited = threadExecArgv();
+function tsxExecArgv(): string[] | undefined {
   // Match the loader precisely: other flags may merely contain "tsx" in a path (pnpm store names).
-  if (inherited.some((a) => TSX_LOADER.test(a))) return inherited;
-  const loader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  return [...inherited, "--import", loader];
+  if (process.execArgv.some((a) => TSX_LOADER.test(a))) return undefined;
+  return ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href];
 }
 
 export interface ThreadEntry {
   url: URL;
-  execArgv: string[];
+  /** Undefined: the thread inherits the process's flags. */
+  execArgv: string[] | undefined;
 }
 
 /**
@@ -44,5 +41,5 @@ export function threadEntry(source: URL, bundledName: string): ThreadEntry {
     throw new Error(
       `worker thread entry missing: neither ${fileURLToPath(source)} nor ${fileURLToPath(bundled)} exists (add "${bundledName}" to the app's tsup entries)`,
     );
-  return { url: bundled, execArgv: threadExecArgv() };
+  return { url: bundled, execArgv: undefined };
 }
