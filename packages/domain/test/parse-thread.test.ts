@@ -1,8 +1,8 @@
 // The genotype-parse thread (parse-thread.ts): a file read straight into the thread's buffers
 // (FileBlobStore.openReader) or streamed parses exactly as the library does in-process, with bytes
 // read reported up to the file's size; a bad file read that way fails with the library's error; a
-// thread that finished cleanly is kept and reused (its panels cached by id), one that met a bad file
-// is dropped and the next parse is still right.
+// thread that finished cleanly is kept and reused (its decoded panels cached), one that met a bad
+// file or a failing source is dropped and the next parse is still right.
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -25,7 +25,6 @@ let store: genotypes.FileBlobStore;
 
 interface Plate {
   panel: SnpPanel;
-  panelId: string;
   key: string;
   bytes: Uint8Array;
 }
@@ -37,14 +36,10 @@ async function plate(n: number, nSnps: number, seed: number): Promise<Plate> {
   const bytes = concatBytes([...writeFinalReport(pop.panel, ids, pop.genotypes, { alleleSets: ["ab"] })]);
   const key = genotypes.uploadBlobKey(randomUUID(), randomUUID());
   await store.put(key, Readable.from([bytes]));
-  return { panel: pop.panel, panelId: randomUUID(), key, bytes };
+  return { panel: pop.panel, key, bytes };
 }
 
-const init = (p: Plate) => ({
-  format: "final_report" as const,
-  markerMap: genotypes.encodeMarkerMap(p.panel),
-  panelId: p.panelId,
-});
+const init = (p: Plate) => ({ format: "final_report" as const, markerMap: genotypes.encodeMarkerMap(p.panel) });
 
 async function viaReader(p: Plate) {
   const reader = await store.openReader(p.key);
@@ -120,5 +115,43 @@ describe("parseInThread", () => {
     expect(parseThreadStats().idle).toBe(0);
     await expectLibraryParse(other, await viaReader(other));
     expect(parseThreadStats().started).toBe(kept.started + 1);
+  });
+
+  it("fills each buffer across short reads, and ends right on a 1 MB boundary", async () => {
+    // A reader that never returns more than 777 bytes, over a file padded to exactly 2 MB.
+    const exact = new Uint8Array(2 << 20).fill(0x0a);
+    const body = big.bytes.subarray(0, big.bytes.lastIndexOf(0x0a, (2 << 20) - 1) + 1);
+    exact.set(body);
+    const fits = await readFinalReport(Readable.from([exact]), { panel: big.panel, duplicateSamples: "keep" });
+    let at = 0;
+    const reader = {
+      read: async (into: Uint8Array) => {
+        const n = Math.min(777, into.length, exact.length - at);
+        into.set(exact.subarray(at, at + n));
+        at += n;
+        return n;
+      },
+      close: async () => {},
+    };
+    const parsed = await parseInThread(init(big), reader);
+    expect(parsed.sampleIds).toEqual(fits.sampleIds);
+    expect(Buffer.from(parsed.genotypes.data).equals(Buffer.from(fits.genotypes.data))).toBe(true);
+  });
+
+  it("drops the thread when the source fails mid-file; the next parse is right", async () => {
+    await viaReader(other);
+    expect(parseThreadStats().idle).toBe(1);
+    let calls = 0;
+    const failing = {
+      read: async (into: Uint8Array) => {
+        if (++calls > 2) throw new Error("disk went away");
+        into.set(big.bytes.subarray((calls - 1) * into.length, calls * into.length));
+        return into.length;
+      },
+      close: async () => {},
+    };
+    await expect(parseInThread(init(big), failing)).rejects.toThrow("disk went away");
+    expect(parseThreadStats().idle).toBe(0);
+    await expectLibraryParse(other, await viaReader(other));
   });
 });

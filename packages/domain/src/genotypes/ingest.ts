@@ -274,7 +274,7 @@ export async function ingestUpload(
     const reader = store instanceof FileBlobStore ? await store.openReader(upload.blobKey) : undefined;
     try {
       parsed = await parseInThread(
-        { format: upload.format, markerMap: upload.markerMap, panelId: upload.panelId },
+        { format: upload.format, markerMap: upload.markerMap },
         reader ?? (await store.get(upload.blobKey)),
         { onBytesRead: (bytesRead) => report({ phase: "reading", bytesRead }) },
       );

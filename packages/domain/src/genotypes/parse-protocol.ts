@@ -12,8 +12,6 @@ export interface ParseThreadInit {
   format: GenotypeFileFormat;
   /** snp_panels.marker_map as stored (panel-codec.ts): decoded in the thread. */
   markerMap: Uint8Array;
-  /** The panel's id: a thread keeps decoded panels by it (a panel's markers never change). */
-  panelId?: string | undefined;
 }
 
 /** A chunk is the first `length` bytes of `buffer`. */

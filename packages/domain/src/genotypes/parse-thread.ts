@@ -53,7 +53,13 @@ function acquireThread(): Worker {
   const entry = threadEntry(new URL("./parse-worker.ts", import.meta.url), PARSE_WORKER_BUNDLE);
   started++;
   const worker = new Worker(entry.url, { execArgv: entry.execArgv });
-  worker.once("exit", () => forget(worker)); // a kept thread that dies is never handed out
+  // For the thread's whole life, parse or not: a kept thread that dies is never handed out, and an
+  // 'error' without a listener would take the process down.
+  worker.once("exit", () => forget(worker));
+  worker.on("error", () => {
+    forget(worker);
+    void worker.terminate();
+  });
   return worker;
 }
 

@@ -1,8 +1,9 @@
 // Worker-thread entry of the genotype parse (see parse-thread.ts for the main-thread side). Bundled
 // apps ship it as its own entry (tsup.app.ts, PARSE_WORKER_BUNDLE); it imports only the pure parse
 // code, never the database or the cache. The thread parses one file per `start` message and then
-// waits for the next; decoded panels are kept by id, since decoding a 60K-SNP map costs more than
-// parsing a one-animal file.
+// waits for the next; decoded panels are kept, since decoding a 60K-SNP map costs more than parsing
+// a one-animal file.
+import { createHash } from "node:crypto";
 import { getHeapSpaceStatistics } from "node:v8";
 import { parentPort } from "node:worker_threads";
 import { GenotypeFormatError, type SnpPanel } from "@reprotech/genomics";
@@ -13,18 +14,20 @@ import type { FromParser, ParseThreadInit, ToParser } from "./parse-protocol";
 if (!parentPort) throw new Error("parse-worker must run in a worker thread");
 const port = parentPort;
 
-/** Decoded panels by id; a worker meets few panels, so two is plenty. */
+/**
+ * Decoded panels by the SHA-256 of their stored marker map (hashing it costs ~1 ms, decoding it
+ * ~0.15 s); a worker meets few panels, so two is plenty.
+ */
 const panels = new Map<string, SnpPanel>();
 const PANELS_KEPT = 2;
 
-function panelOf(init: ParseThreadInit): SnpPanel {
-  const cached = init.panelId ? panels.get(init.panelId) : undefined;
+function panelOf(markerMap: Uint8Array): SnpPanel {
+  const key = createHash("sha256").update(markerMap).digest("hex");
+  const cached = panels.get(key);
   if (cached) return cached;
-  const panel = decodeMarkerMap(init.markerMap);
-  if (init.panelId) {
-    if (panels.size >= PANELS_KEPT) panels.delete(panels.keys().next().value!);
-    panels.set(init.panelId, panel);
-  }
+  const panel = decodeMarkerMap(markerMap);
+  if (panels.size >= PANELS_KEPT) panels.delete(panels.keys().next().value!);
+  panels.set(key, panel);
   return panel;
 }
 
@@ -60,7 +63,7 @@ async function* chunks(current: Job): AsyncGenerator<Uint8Array> {
 
 async function parse(init: ParseThreadInit, current: Job): Promise<void> {
   try {
-    const parsed = await parseGenotypeFile(init.format, chunks(current), panelOf(init));
+    const parsed = await parseGenotypeFile(init.format, chunks(current), panelOf(init.markerMap));
     const { data, nSamples, nSnps } = parsed.genotypes;
     // Transfer an exact buffer (the reader's matrix may be a view into a larger one).
     const exact =
