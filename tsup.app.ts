@@ -30,7 +30,8 @@ export function appBundle(keepExternal: string[]) {
     sourcemap: true,
     // No comments in the bundle: besides their weight, one non-ASCII character in them makes V8 hold
     // the whole ~15 MB source as UTF-16 (measured: ~31 MB of external script source per process).
-    // Identifiers stay as written, so stack traces read as they do from source.
+    // Identifiers stay as written, so stack traces keep their function names; positions map back
+    // through main.js.map (node --enable-source-maps).
     minifyWhitespace: true,
     // Licence comments (one names its author with an "ä") go to main.js.LEGAL.txt beside the bundle.
     esbuildOptions(options) {

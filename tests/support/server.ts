@@ -33,7 +33,10 @@ function startFlags(entry: string): string[] {
   const pkg = JSON.parse(readFileSync(path.join(path.dirname(entry), "../package.json"), "utf8")) as {
     scripts: { start: string };
   };
-  return pkg.scripts.start.split(/\s+/).slice(1, -1);
+  const words = pkg.scripts.start.trim().split(/\s+/);
+  if (words[0] !== "node" || words.at(-1) !== "dist/main.js")
+    throw new Error(`expected "node <flags…> dist/main.js" as the start script of ${entry}'s app`);
+  return words.slice(1, -1);
 }
 
 function spawnBuilt(entry: string, env: Record<string, string>) {
