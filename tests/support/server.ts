@@ -42,7 +42,9 @@ function startFlags(entry: string): string[] {
 function spawnBuilt(entry: string, env: Record<string, string>) {
   return spawn(process.execPath, [...startFlags(entry), entry], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "info", ...env },
+    // No lost-job re-adding: every test file has its own queues over one shared database, and one
+    // process's worker must not pick up another file's rows (tests/integration/lost-jobs.test.ts).
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "info", LOST_JOB_AFTER_SECONDS: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }

@@ -24,6 +24,7 @@ if (runtimeMode(config).redis === "in-process") {
     blobs: genotypes.blobStoreFromConfig(config),
     workerId: `server-${process.pid}`,
     concurrency: config.WORKER_CONCURRENCY,
+    lostJobAfterSeconds: config.LOST_JOB_AFTER_SECONDS,
   });
 }
 const app = await buildApp({

@@ -31,6 +31,7 @@ await registerJobProcessors({
   concurrency: config.WORKER_CONCURRENCY,
   auditRetentionMonths: config.AUDIT_RETENTION_MONTHS,
   blobs: genotypes.blobStoreFromConfig(config),
+  lostJobAfterSeconds: config.LOST_JOB_AFTER_SECONDS,
 });
 if (runtime.queues instanceof BullQueues) await runtime.queues.waitUntilReady();
 log.info({ workerId, concurrency: config.WORKER_CONCURRENCY }, "worker ready: consuming queues");

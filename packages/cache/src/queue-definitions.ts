@@ -42,3 +42,10 @@ export const gbvTrainQueue = defineQueue<{ modelId: string; customerIds: string[
   attempts: 1,
   lockMs: 60_000,
 });
+
+/**
+ * Re-adds the jobs whose enqueue was lost: uploads and published models commit first and enqueue
+ * after COMMIT, so a Redis outage at that moment leaves a row with no job. Scheduled every minute;
+ * re-adding under the same jobId is a no-op for a job that exists.
+ */
+export const lostJobRecoveryQueue = defineQueue<{ scheduledBy: string }>("lost-job-recovery", { attempts: 1 });

@@ -68,6 +68,8 @@ export const configSchema = z.object({
   /** Built SPA to serve; unset → apps/web/dist next to the server, if it exists. */
   WEB_DIST_DIR: optional(z.string().min(1)),
   WORKER_CONCURRENCY: int(2, 1),
+  /** An upload still queued, or a published model still unscored, this long is re-enqueued (0: never). */
+  LOST_JOB_AFTER_SECONDS: int(120, 0),
   /** A session ends after this long without a request... */
   SESSION_IDLE_TIMEOUT_MINUTES: int(30, 1),
   /** ...and this long after sign-in, however active. */

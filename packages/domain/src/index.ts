@@ -1,5 +1,6 @@
 export * from "./schemas";
 export * from "./system/heartbeat";
+export * from "./system/lost-jobs";
 export * from "./system/status";
 export * from "./jobs";
 export * as customers from "./customers/service";

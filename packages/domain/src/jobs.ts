@@ -5,6 +5,7 @@ import {
   gbvScoreQueue,
   genotypeIngestQueue,
   heartbeatQueue,
+  lostJobRecoveryQueue,
   type CacheRuntime,
 } from "@reprotech/cache";
 import type { Logger } from "@reprotech/core";
@@ -16,6 +17,7 @@ import { scoreModelsBatch, scoreUpload } from "./gbv/scoring";
 import { registerTrainingJob } from "./gbv/training-job";
 import { ingestWithProgress } from "./genotypes/progress";
 import { HEARTBEAT_EVERY_MS, recordHeartbeat } from "./system/heartbeat";
+import { LOST_JOB_CHECK_EVERY_MS, recoverLostJobs } from "./system/lost-jobs";
 
 export interface JobDeps {
   runtime: CacheRuntime;
@@ -28,6 +30,8 @@ export interface JobDeps {
   auditRetentionMonths: number;
   /** Where raw genotype files (and later model artefacts) live: blobStoreFromConfig(config). */
   blobs: BlobStore;
+  /** LOST_JOB_AFTER_SECONDS; unset or 0: lost jobs are not looked for (tests share one database). */
+  lostJobAfterSeconds?: number | undefined;
 }
 
 export async function registerJobProcessors(deps: JobDeps): Promise<void> {
@@ -71,8 +75,20 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
     },
     { concurrency: 1 },
   );
+  const lostAfter = deps.lostJobAfterSeconds ?? 0;
+  if (lostAfter > 0)
+    queues.process(
+      lostJobRecoveryQueue,
+      async () => {
+        const lost = await recoverLostJobs(deps.db, queues, lostAfter);
+        if (lost.uploads || lost.models) deps.log.warn(lost, "re-added jobs whose enqueue was lost");
+      },
+      { concurrency: 1 },
+    );
   registerTrainingJob(deps);
   await queues.schedule(heartbeatQueue, HEARTBEAT_EVERY_MS, { scheduledBy: deps.workerId });
+  if (lostAfter > 0)
+    await queues.schedule(lostJobRecoveryQueue, LOST_JOB_CHECK_EVERY_MS, { scheduledBy: deps.workerId });
   await queues.schedule(auditMaintenanceQueue, AUDIT_MAINTENANCE_EVERY_MS, {
     retentionMonths: deps.auditRetentionMonths,
   });

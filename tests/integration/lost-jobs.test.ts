@@ -1,0 +1,138 @@
+// Jobs whose enqueue was lost (system/lost-jobs.ts). An upload left 'queued' and a published model with
+// genotypes on its panel but no prediction, both older than the threshold, get their jobs again —
+// on real BullMQ queues, under the producers' jobIds, so a second round adds nothing; fresh rows, a
+// model whose panel has no genotype, and a model that has predictions are left alone. (Animals stay:
+// the shared database's other files never look at them.) The handlers
+// only record what reaches them: the database is shared with other test files, so this file's queue
+// must not ingest or score their rows.
+import { randomUUID } from "node:crypto";
+import { gbvScoreQueue, genotypeIngestQueue } from "@reprotech/cache";
+import { recoverLostJobs } from "@reprotech/domain";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWorld, type World } from "../support/identity";
+
+let world: World;
+const ingested: string[] = [];
+const scored: string[] = [];
+
+const AFTER_SECONDS = 120;
+const stale = `now() - make_interval(secs => ${AFTER_SECONDS + 60})`;
+
+async function insertPanel(): Promise<string> {
+  const id = randomUUID();
+  await world.owner.query(
+    `INSERT INTO snp_panels (id, name, version, marker_count, marker_map, source_sha256, source_format)
+     VALUES ($1, $2, '1', 4, '\\x00', $3, 'map')`,
+    [id, `Lost jobs ${id.slice(0, 8)}`, "0".repeat(64)],
+  );
+  panels.push(id);
+  return id;
+}
+
+async function insertUpload(panelId: string, updatedAt: string): Promise<string> {
+  const id = randomUUID();
+  await world.owner.query(
+    `INSERT INTO genotype_uploads (id, customer_id, original_file_name, byte_size, sha256, blob_key, format, panel_id, updated_at)
+     VALUES ($1, $2, 'plate.txt', 10, $3, $4, 'final_report', $5, ${updatedAt})`,
+    [id, world.customerA, randomUUID().replace(/-/g, "").padEnd(64, "0"), `raw-snp-files/customer-${world.customerA}/${id}`, panelId],
+  );
+  return id;
+}
+
+const panels: string[] = [];
+
+/** A current genotype on the panel (an animal and a completed upload to hang it on). */
+async function insertGenotype(panelId: string): Promise<{ genotypeId: string; animalId: string }> {
+  const animalId = randomUUID();
+  await world.owner.query(
+    `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, updated_at)
+     VALUES ($1, $2, $3, 'HO', 'female', '2020-01-01', now())`,
+    [animalId, world.customerA, `DE276${String(Math.floor(Math.random() * 1e12)).padStart(12, "0")}`],
+  );
+  const uploadId = await insertUpload(panelId, "now()");
+  await world.owner.query(`UPDATE genotype_uploads SET status = 'completed' WHERE id = $1`, [uploadId]);
+  const genotypeId = randomUUID();
+  await world.owner.query(
+    `INSERT INTO genotypes (id, customer_id, animal_id, panel_id, upload_id, packed, call_rate, heterozygosity, qc_status)
+     VALUES ($5, $1, $2, $3, $4, '\\x00', 1, 0.3, 'pass')`,
+    [world.customerA, animalId, panelId, uploadId, genotypeId],
+  );
+  return { genotypeId, animalId };
+}
+
+async function insertPublishedModel(panelId: string, publishedAt: string): Promise<string> {
+  const id = randomUUID();
+  const trait = await world.owner.query<{ id: string }>(`SELECT id FROM gbv_traits WHERE code = 'fertility'`);
+  await world.owner.query(
+    `INSERT INTO gbv_models (id, trait_id, panel_id, version, status, source, published_slot, snp_count, effects,
+       allele_freqs, provenance, published_at, updated_at)
+     VALUES ($1, $2, $3, 1, 'published', 'imported', $4, 0, '\\x', '\\x', '{}', ${publishedAt}, now())`,
+    [id, trait.rows[0]!.id, panelId, `${trait.rows[0]!.id}:${panelId}`],
+  );
+  return id;
+}
+
+/** Waits until the handlers have seen what the queue holds (BullMQ delivers within milliseconds). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
+
+beforeAll(async () => {
+  world = await createWorld({ REDIS_KEY_PREFIX: `test:lost-jobs-${process.pid}-${Date.now()}:` });
+  const { queues } = world.deps.runtime;
+  queues.process(genotypeIngestQueue, async ({ uploadId }) => void ingested.push(uploadId), { concurrency: 1 });
+  queues.process(gbvScoreQueue, async ({ modelIds }) => void scored.push(...modelIds), { concurrency: 1 });
+});
+afterAll(async () => {
+  // Nothing of this file's made-up rows stays for other files to meet.
+  for (const sql of [
+    `DELETE FROM gbv_predictions WHERE model_id IN (SELECT id FROM gbv_models WHERE panel_id = ANY($1::uuid[]))`,
+    `DELETE FROM gbv_models WHERE panel_id = ANY($1::uuid[])`,
+    `DELETE FROM genotypes WHERE panel_id = ANY($1::uuid[])`,
+    `DELETE FROM genotype_uploads WHERE panel_id = ANY($1::uuid[])`,
+    `DELETE FROM snp_panels WHERE id = ANY($1::uuid[])`,
+  ])
+    await world.owner.query(sql, [panels]);
+  await world.close();
+});
+
+describe("recoverLostJobs", () => {
+  it("re-adds a stale queued upload once, under its id; leaves a fresh one", async () => {
+    const panelId = await insertPanel();
+    const lost = await insertUpload(panelId, stale);
+    const fresh = await insertUpload(panelId, "now()");
+    const first = await recoverLostJobs(world.deps.db, world.deps.runtime.queues, AFTER_SECONDS);
+    expect(first.uploads).toBeGreaterThanOrEqual(1);
+    await settle();
+    expect(ingested.filter((id) => id === lost)).toHaveLength(1);
+    expect(ingested).not.toContain(fresh);
+    // Again: the job under that id exists (finished and kept), so nothing runs twice.
+    await recoverLostJobs(world.deps.db, world.deps.runtime.queues, AFTER_SECONDS);
+    await settle();
+    expect(ingested.filter((id) => id === lost)).toHaveLength(1);
+  });
+
+  it("re-adds the scoring of a published model that has genotypes to score and no prediction", async () => {
+    const withGenotypes = await insertPanel();
+    await insertGenotype(withGenotypes);
+    const lost = await insertPublishedModel(withGenotypes, stale);
+    const empty = await insertPanel(); // nothing to score
+    const nothingToScore = await insertPublishedModel(empty, stale);
+    const fresh = await insertPanel();
+    await insertGenotype(fresh);
+    const justPublished = await insertPublishedModel(fresh, "now()");
+    const scoredPanel = await insertPanel();
+    const g = await insertGenotype(scoredPanel);
+    const alreadyScored = await insertPublishedModel(scoredPanel, stale);
+    await world.owner.query(
+      `INSERT INTO gbv_predictions (id, customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability)
+       SELECT gen_random_uuid(), $1, $2, m.trait_id, m.id, $3, 1.5, 0.4 FROM gbv_models m WHERE m.id = $4`,
+      [world.customerA, g.animalId, g.genotypeId, alreadyScored],
+    );
+    const round = await recoverLostJobs(world.deps.db, world.deps.runtime.queues, AFTER_SECONDS);
+    expect(round.models).toBeGreaterThanOrEqual(1);
+    await settle();
+    expect(scored.filter((id) => id === lost)).toHaveLength(1);
+    expect(scored).not.toContain(nothingToScore);
+    expect(scored).not.toContain(justPublished);
+    expect(scored).not.toContain(alreadyScored);
+  });
+});
