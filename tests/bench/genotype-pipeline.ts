@@ -216,7 +216,7 @@ try {
     `   upload answered ${ms(plate.uploaded)}; first seen: queued ${ms(f.queued ?? NaN)}, reading ${ms(f.reading ?? NaN)}, storing ${ms(f.storing ?? NaN)}, completed ${ms(f.completed ?? NaN)}`,
   );
   console.log(
-    `   CPU used meanwhile: client ${cpu.client.toFixed(2)} s, server ${cpu.server.toFixed(2)} s, worker ${cpu.worker.toFixed(2)} s, PostgreSQL ${cpu.postgres.toFixed(2)} s — ${cpuTotal.toFixed(2)} s in all (the library alone: ${libraryCpu.toFixed(2)} s); on ${cores} cores no overlap gets below ${ms((cpuTotal / cores) * 1000)} = ${((cpuTotal / cores) * 1000 / libraryMs).toFixed(2)}× the library alone`,
+    `   CPU used meanwhile: client ${cpu.client.toFixed(2)} s, server ${cpu.server.toFixed(2)} s, worker ${cpu.worker.toFixed(2)} s, PostgreSQL ${cpu.postgres.toFixed(2)} s — ${cpuTotal.toFixed(2)} s in all (the library alone: ${libraryCpu.toFixed(2)} s); on ${cores} cores no overlap gets below ${ms((cpuTotal / cores) * 1000)} = ${(((cpuTotal / cores) * 1000) / libraryMs).toFixed(2)}× the library alone`,
   );
   console.log(`   peak RSS after start-up, before any upload: server ${mb(idle.server)}, worker ${mb(idle.worker)}`);
   console.log(

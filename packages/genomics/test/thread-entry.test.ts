@@ -63,9 +63,7 @@ new Worker(entry.url, { execArgv: entry.execArgv }).once("message", (m) => conso
       );
     expect(await run(["--max-semi-space-size=4", "--max_old_space_size=512"])).toBe("ok");
     // What inheriting avoids: the same flags handed over as execArgv.
-    expect(() => new Worker(pathToFileURL(bundled), { execArgv: ["--max-semi-space-size=4"] })).toThrow(
-      /execArgv/,
-    );
+    expect(() => new Worker(pathToFileURL(bundled), { execArgv: ["--max-semi-space-size=4"] })).toThrow(/execArgv/);
   });
 
   it("names the missing tsup entry when neither file exists", () => {

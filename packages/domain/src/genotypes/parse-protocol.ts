@@ -16,9 +16,7 @@ export interface ParseThreadInit {
 
 /** A chunk is the first `length` bytes of `buffer`. */
 export type ToParser =
-  | { type: "start"; init: ParseThreadInit }
-  | { type: "chunk"; buffer: ArrayBuffer; length: number }
-  | { type: "end" };
+  { type: "start"; init: ParseThreadInit } | { type: "chunk"; buffer: ArrayBuffer; length: number } | { type: "end" };
 
 export type FromParser =
   | { type: "consumed"; bytes: number; buffer: ArrayBuffer }
