@@ -46,6 +46,9 @@ export interface JobCounts {
   delayed: number;
 }
 
+/** Where a job is; null when the queue holds no job under that id (never added, or removed after its retention). */
+export type JobState = "waiting" | "active" | "completed" | "failed" | "delayed";
+
 export interface Queues {
   /** Enqueues a job; with `jobId`, a job with that id that already exists is not added twice. */
   add<P>(def: QueueDefinition<P>, payload: P, options?: { jobId?: string }): Promise<string>;
@@ -53,6 +56,7 @@ export interface Queues {
   schedule<P>(def: QueueDefinition<P>, everyMs: number, payload: P): Promise<void>;
   process<P>(def: QueueDefinition<P>, handler: JobHandler<P>, options: { concurrency: number }): void;
   counts(def: QueueDefinition<unknown>): Promise<JobCounts>;
+  state(def: QueueDefinition<unknown>, jobId: string): Promise<JobState | null>;
   /** Stops taking jobs; active jobs get until `deadlineMs` to finish, then are released for a retry. */
   close(deadlineMs: number): Promise<void>;
 }
@@ -140,6 +144,13 @@ export class BullQueues implements Queues {
     };
   }
 
+  async state(def: QueueDefinition<unknown>, jobId: string): Promise<JobState | null> {
+    const state = await this.queue(def).getJobState(jobId);
+    if (state === "unknown") return null;
+    // BullMQ's finer waiting states (prioritized, waiting for children) are still waiting.
+    return state === "prioritized" || state === "waiting-children" ? "waiting" : state;
+  }
+
   /** Resolves once every worker holds its Redis connection (used at start-up and by readiness checks). */
   async waitUntilReady(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
@@ -162,7 +173,7 @@ interface MemoryJob {
   id: string;
   payload: unknown;
   attempt: number;
-  state: "waiting" | "active" | "completed" | "failed" | "delayed";
+  state: JobState;
 }
 
 /**
@@ -216,6 +227,10 @@ export class MemoryQueues implements Queues {
     const counts: JobCounts = { waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0 };
     for (const job of this.table(def).values()) counts[job.state]++;
     return counts;
+  }
+
+  async state(def: QueueDefinition<unknown>, jobId: string): Promise<JobState | null> {
+    return this.table(def).get(jobId)?.state ?? null;
   }
 
   private pump(name: string): void {

@@ -43,6 +43,30 @@ describe.each(runtimes)("queues (%s)", (_name, make) => {
     await waitFor(async () => (await rt.queues.counts(q)).failed === 1);
     expect(tries).toBe(2);
   });
+
+  it("tells a job's state by its id, and null for an id it does not hold", async () => {
+    rt = make();
+    const q = defineQueue<{ outcome: "ok" | "fail" | "hold" }>("contract-state", { attempts: 1 });
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    rt.queues.process(
+      q,
+      async ({ outcome }) => {
+        if (outcome === "fail") throw new Error("permanent");
+        if (outcome === "hold") await held;
+      },
+      { concurrency: 3 },
+    );
+    await rt.queues.add(q, { outcome: "ok" }, { jobId: "done" });
+    await rt.queues.add(q, { outcome: "fail" }, { jobId: "broken" });
+    await rt.queues.add(q, { outcome: "hold" }, { jobId: "busy" });
+    await waitFor(async () => (await rt.queues.state(q, "busy")) === "active");
+    await waitFor(async () => (await rt.queues.state(q, "broken")) === "failed");
+    await waitFor(async () => (await rt.queues.state(q, "done")) === "completed");
+    expect(await rt.queues.state(q, "never-added")).toBeNull();
+    release();
+    await waitFor(async () => (await rt.queues.state(q, "busy")) === "completed");
+  });
 });
 
 async function waitFor(cond: () => Promise<boolean>, ms = 10_000) {

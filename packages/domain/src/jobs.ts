@@ -80,8 +80,11 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
     queues.process(
       lostJobRecoveryQueue,
       async () => {
-        const lost = await recoverLostJobs(deps.db, queues, lostAfter);
-        if (lost.uploads || lost.models) deps.log.warn(lost, "re-added jobs whose enqueue was lost");
+        const lost = await recoverLostJobs(
+          { db: deps.db, queues, pubsub: deps.runtime.pubsub, cache: deps.runtime.cache },
+          lostAfter,
+        );
+        if (lost.uploads || lost.models || lost.trainings) deps.log.warn(lost, "recovered jobs that were lost");
       },
       { concurrency: 1 },
     );

@@ -83,7 +83,18 @@ export async function currentTrainingProgress(
   return latest && isTrainingProgress(fromRow, latest) ? latest : fromRow;
 }
 
-/** Publishes a run's progress (best effort: a lost event never fails the job). */
+/** Publishes one event to subscribers and late readers (best effort: a lost event never fails the caller). */
+export async function publishTrainingProgress(
+  deps: { pubsub: PubSub; cache: Cache },
+  progress: TrainingProgress,
+): Promise<void> {
+  await Promise.all([
+    deps.pubsub.publish(trainingChannel(progress.modelId), progress),
+    deps.cache.set(latestKey(progress.modelId), progress, LATEST_TTL_SECONDS),
+  ]).catch(() => {});
+}
+
+/** Publishes a run's progress, a step further with every report. */
 export function trainingReporter(deps: { pubsub: PubSub; cache: Cache }, base: TrainingProgress) {
   let state = base;
   return {
@@ -92,10 +103,7 @@ export function trainingReporter(deps: { pubsub: PubSub; cache: Cache }, base: T
     },
     async report(update: Partial<TrainingProgress>): Promise<void> {
       state = { ...state, ...update, step: state.step + 1 };
-      await Promise.all([
-        deps.pubsub.publish(trainingChannel(state.modelId), state),
-        deps.cache.set(latestKey(state.modelId), state, LATEST_TTL_SECONDS),
-      ]).catch(() => {});
+      await publishTrainingProgress(deps, state);
     },
   };
 }

@@ -5,9 +5,22 @@
 // Every minute this re-adds their jobs under the same jobIds the producers use
 // (upload id, model id): for a job that still exists (waiting, running, kept after it finished) the
 // add is a no-op, so a busy queue is left as it is.
-import { gbvScoreQueue, genotypeIngestQueue, type Queues } from "@reprotech/cache";
+// A training (gbv.training.start) cannot be re-added: its job carries the caller's farm scope, which
+// is not stored. A model still 'training' whose job the queue no longer holds (never added, or lost
+// with the embedded queue) or holds as failed (a worker that died in it twice; the job takes one
+// attempt) is marked 'failed' with a message saying to start again — it would otherwise show
+// "queued" for ever.
+import {
+  gbvScoreQueue,
+  gbvTrainQueue,
+  genotypeIngestQueue,
+  type Cache,
+  type PubSub,
+  type Queues,
+} from "@reprotech/cache";
 import { withSystem, type PrismaClient } from "@reprotech/db";
 import { query } from "../animals/sql";
+import { publishTrainingProgress, readTrainingState, type TrainingProgress } from "../gbv/training-progress";
 
 export const LOST_JOB_CHECK_EVERY_MS = 60_000;
 /** At most this many of each per round; the next round takes the rest. */
@@ -16,11 +29,23 @@ const BATCH = 500;
 export interface LostJobs {
   uploads: number;
   models: number;
+  /** Trainings marked failed. */
+  trainings: number;
 }
 
+export const LOST_TRAINING_MESSAGE = {
+  missing:
+    "The training job was lost before it finished (the job queue was unavailable or restarted); start the training again.",
+  failed: "The training job stopped without finishing (the worker running it stopped); start the training again.",
+} as const;
+
 /** `afterSeconds` (LOST_JOB_AFTER_SECONDS): how long a row waits for its job's first move before it counts as lost. */
-export async function recoverLostJobs(db: PrismaClient, queues: Queues, afterSeconds: number): Promise<LostJobs> {
-  const { uploads, models } = await withSystem(db, async (tx) => ({
+export async function recoverLostJobs(
+  deps: { db: PrismaClient; queues: Queues; pubsub: PubSub; cache: Cache },
+  afterSeconds: number,
+): Promise<LostJobs> {
+  const { db, queues } = deps;
+  const { uploads, models, trainings } = await withSystem(db, async (tx) => ({
     // Still 'queued': the ingest marks an upload 'processing' as it starts.
     uploads: await query<{ id: string; customerId: string }>(
       tx,
@@ -39,9 +64,37 @@ export async function recoverLostJobs(db: PrismaClient, queues: Queues, afterSec
        ORDER BY m.published_at LIMIT $2`,
       [afterSeconds, BATCH],
     ),
+    // Started a while ago (the job is added right after the row's COMMIT) and still training.
+    trainings: await query<{ id: string }>(
+      tx,
+      `SELECT id::text AS id FROM gbv_models
+       WHERE status = 'training' AND updated_at < now() - make_interval(secs => $1)
+       ORDER BY created_at LIMIT $2`,
+      [afterSeconds, BATCH],
+    ),
   }));
   for (const u of uploads)
     await queues.add(genotypeIngestQueue, { uploadId: u.id, customerId: u.customerId }, { jobId: u.id });
   for (const m of models) await queues.add(gbvScoreQueue, { modelIds: [m.id] }, { jobId: m.id });
-  return { uploads: uploads.length, models: models.length };
+  let failedTrainings = 0;
+  for (const m of trainings) {
+    const state = await queues.state(gbvTrainQueue, m.id);
+    if (state !== null && state !== "failed") continue; // waiting behind another training, or running
+    const message = state === null ? LOST_TRAINING_MESSAGE.missing : LOST_TRAINING_MESSAGE.failed;
+    // Only if still 'training': a job that finished in between keeps its outcome.
+    const final = await withSystem(db, async (tx): Promise<TrainingProgress | undefined> => {
+      const marked = await query(
+        tx,
+        `UPDATE gbv_models SET status = 'failed', training_error = $2, updated_at = now()
+         WHERE id = $1::uuid AND status = 'training' RETURNING id`,
+        [m.id, message],
+      );
+      return marked.length ? readTrainingState(tx, m.id) : undefined;
+    });
+    if (!final) continue;
+    failedTrainings++;
+    // Anyone watching the training's progress sees it end.
+    await publishTrainingProgress(deps, final);
+  }
+  return { uploads: uploads.length, models: models.length, trainings: failedTrainings };
 }
