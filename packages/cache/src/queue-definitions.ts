@@ -46,6 +46,7 @@ export const gbvTrainQueue = defineQueue<{ modelId: string; customerIds: string[
 /**
  * Re-adds the jobs whose enqueue was lost: uploads and published models commit first and enqueue
  * after COMMIT, so a Redis outage at that moment leaves a row with no job. Scheduled every minute;
- * re-adding under the same jobId is a no-op for a job that exists.
+ * re-adding under the same jobId is a no-op for a job that exists. A training whose job is gone or
+ * failed is marked failed instead (domain system/lost-jobs.ts).
  */
 export const lostJobRecoveryQueue = defineQueue<{ scheduledBy: string }>("lost-job-recovery", { attempts: 1 });

@@ -14,6 +14,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { silentLogger } from "@reprotech/core";
+import { withSystem } from "@reprotech/db";
 import { gbv, genotypes, registerJobProcessors } from "@reprotech/domain";
 import {
   bytesPerSample,
@@ -317,6 +318,53 @@ describe("gbv training", () => {
     for await (const e of (await researcher.gbv.training.progress({ modelId })) as AsyncIterable<gbv.TrainingProgress>)
       events.push(e);
     expect(events).toEqual([expect.objectContaining({ phase: "failed", errorMessage: model.trainingError })]);
+  }, 120_000);
+
+  it("a run whose model was failed meanwhile (lost-job recovery) keeps that outcome and leaves no artefact", async () => {
+    // BullMQ can fail a job whose locks were lost while its handler still runs; lost-job recovery then
+    // marks the model failed. Here that happens while the run stores its artefact, just before its own
+    // UPDATE: the run must not turn the row into a draft, announce "completed" or leave the artefact.
+    const { modelId } = await withSystem(world.deps.db, (tx) =>
+      gbv.inCallerScope(tx, [world.consenting], () =>
+        gbv.startTraining(tx, { phenotypeSetId: setId, traitCode: "fertility", panelId, folds: 2 }, null),
+      ),
+    );
+    const real = genotypes.blobStoreFromConfig({ DATA_DIR: dataDir });
+    const keys: string[] = [];
+    const tripping: genotypes.BlobStore = {
+      async put(key, source) {
+        const stored = await real.put(key, source);
+        keys.push(key);
+        await world.owner.query(`UPDATE gbv_models SET status = 'failed', training_error = 'lost' WHERE id = $1`, [
+          modelId,
+        ]);
+        return stored;
+      },
+      get: (key) => real.get(key),
+      exists: (key) => real.exists(key),
+      delete: (key) => real.delete(key),
+    };
+    const events: gbv.TrainingProgress[] = [];
+    const { pubsub, cache } = world.deps.runtime;
+    const unsubscribe = await pubsub.subscribe(
+      gbv.trainingChannel(modelId),
+      (m) => void events.push(m as gbv.TrainingProgress),
+    );
+    const outcome = await gbv.runTraining(
+      world.deps.db,
+      tripping,
+      { modelId, customerIds: [world.consenting] },
+      { pubsub, cache },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    await unsubscribe();
+    expect(outcome).toEqual({ status: "skipped", modelId });
+    const model = await finished(modelId);
+    expect(model).toMatchObject({ status: "failed", trainingError: "lost", artefactKey: null });
+    expect(keys).toHaveLength(1);
+    expect(await real.exists(keys[0]!)).toBe(false);
+    expect(events.length).toBeGreaterThan(0); // the run did report its phases
+    expect(events.map((e) => e.phase)).not.toContain("completed");
   }, 120_000);
 
   it("refuses a start it cannot train: a panel no phenotyped animal has, bad heritability, unknown set", async () => {

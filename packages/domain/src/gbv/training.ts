@@ -361,13 +361,13 @@ export async function runTraining(
     });
     let snpCount = 0;
     for (let j = 0; j < nSnps; j++) if (fit.effects[j] !== 0) snpCount++;
-    await withSystem(db, (tx) =>
+    const stored = await withSystem(db, (tx) =>
       query(
         tx,
         `UPDATE gbv_models SET status = 'draft', effects = $2, allele_freqs = $3, intercept = $4, heritability = $5,
                 snp_count = $6, reliability = $7::jsonb, cross_validation = $8::jsonb, training = $9::jsonb,
                 artefact_key = $10, updated_at = now()
-          WHERE id = $1::uuid AND status = 'training'`,
+          WHERE id = $1::uuid AND status = 'training' RETURNING id`,
         [
           model.id,
           encodeFloat64(fit.effects),
@@ -382,6 +382,12 @@ export async function runTraining(
         ],
       ),
     );
+    if (stored.length === 0) {
+      // Meanwhile the row stopped 'training': lost-job recovery failed it (BullMQ had failed this job
+      // after lost locks while it still ran). Its outcome stands; this run's artefact goes.
+      await blobs.delete(artefactKey);
+      return { status: "skipped", modelId: model.id };
+    }
     await reporter.report({ phase: "completed", records: n, iterations: fit.iterations });
     return { status: "draft", modelId: model.id };
   } catch (error) {

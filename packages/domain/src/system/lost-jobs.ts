@@ -36,7 +36,8 @@ export interface LostJobs {
 export const LOST_TRAINING_MESSAGE = {
   missing:
     "The training job was lost before it finished (the job queue was unavailable or restarted); start the training again.",
-  failed: "The training job stopped without finishing (the worker running it stopped); start the training again.",
+  failed:
+    "The training job failed without recording its outcome (its worker stopped or lost its connections); start the training again.",
 } as const;
 
 /** `afterSeconds` (LOST_JOB_AFTER_SECONDS): how long a row waits for its job's first move before it counts as lost. */
