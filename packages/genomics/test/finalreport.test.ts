@@ -296,6 +296,22 @@ describe("FinalReport reader: errors name the problem and the line", () => {
     expect(e.message).toMatch(/file ends mid-row: \d of 9 columns/);
   });
 
+  it("file cut right after a line break inside the last sample", async () => {
+    // Three of X2's five rows, the file ending on a newline: every row whole, the sample not.
+    const cut = await failure(readFinalReport(longReport({ rows: ROWS.slice(0, 8) }), { panel }));
+    expect(cut.code).toBe("TRUNCATED");
+    expect(cut.message).toMatch(/file ends inside the last sample: sample X2 has 3 rows, the first sample has 5/);
+    // A short sample in the middle is not the file's end: read, its absent SNPs missing and noted.
+    const middle = [
+      ...ROWS.slice(0, 5),
+      ...ROWS.slice(5, 8),
+      ...ROWS.slice(0, 5).map((r) => [r[0], "X3", r[2], r[3], r[4]] as Row),
+    ];
+    const read = await readFinalReport(longReport({ rows: middle, nSamples: 3 }), { panel });
+    expect(read.sampleIds).toEqual(["X1", "X2", "X3"]);
+    expect(read.summary.warnings.join("\n")).toMatch(/sample X2 \(line \d+\) has rows for 3 of the panel's 5 SNPs/);
+  });
+
   it("binary garbage, at the start or inside the data", async () => {
     const garbage = new Uint8Array(4096).map((_, i) => (i * 7919 + 13) & 255);
     const e = await failure(readFinalReport(garbage, { panel }));

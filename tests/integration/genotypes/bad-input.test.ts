@@ -4,7 +4,8 @@
 //   header only, binary garbage, a file of another panel (FinalReport, VCF, .ped) and a file most of
 //   whose SNPs are not on the panel — no upload row, no blob (not even a staged one);
 // - failed by the ingest job (upload row `failed` with the reader's message): truncated mid-row
-//   (FinalReport, also cut inside a row's last column, and VCF), binary garbage past the sniffed
+//   (FinalReport, also cut inside a row's last column or right after a line break inside the last
+//   sample, and VCF), binary garbage past the sniffed
 //   start, a FinalReport with a missing allele column, a VCF whose FORMAT has no GT, a VCF repeating
 //   a sample column — no genotype, no sample result;
 // - per-sample outcomes of a completed upload: a sample ID repeated in a FinalReport (that sample is an
@@ -244,6 +245,19 @@ describe("failed by the ingest: the upload ends failed with the reader's message
         return {
           content: text,
           message: `The file could not be read: line 34: FinalReport: file ends mid-row: sample ${a2} has 10 rows, the first sample has 20`,
+        };
+      },
+    ],
+    [
+      "a FinalReport cut right after a line break inside its last sample (every row whole, the sample short)",
+      () => {
+        const lines = finalReport(ids()).split("\n");
+        const a2 = ids()[1]!;
+        // Header lines, sample 1's 20 rows and sample 2's first 10, ending on a line break.
+        const text = [...lines.slice(0, 34), ""].join("\n");
+        return {
+          content: text,
+          message: `The file could not be read: line 34: FinalReport: file ends inside the last sample: sample ${a2} has 10 rows, the first sample has 20 (is the file cut short?)`,
         };
       },
     ],

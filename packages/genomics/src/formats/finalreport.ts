@@ -575,13 +575,22 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
     else {
       // A last row cut inside its last column still has every column; the file ending without a
       // newline while its last sample is short of the rows the first sample (or the header) had
-      // gives the truncation away, so no partial sample is read as if it were whole.
+      // gives the truncation away, so no partial sample is read as if it were whole. A file cut
+      // right after a line break looks whole row by row, but an export gives every sample the same
+      // rows: a last sample short of the first sample's is the file's end missing. (A lone sample
+      // has only the header to go by, which may be stale, so there that takes the missing newline.)
       const cur = this.cur;
-      const expected = this.firstSampleRows > 0 ? this.firstSampleRows : Number(this.header["Num SNPs"]);
+      const fromFirst = this.firstSampleRows > 0;
+      const expected = fromFirst ? this.firstSampleRows : Number(this.header["Num SNPs"]);
       if (lb.unterminated && cur && cur.rows < expected)
         throw this.error(
           "TRUNCATED",
-          `file ends mid-row: sample ${cur.id} has ${cur.rows} rows, ${this.firstSampleRows > 0 ? "the first sample has" : "the header says Num SNPs"} ${expected}`,
+          `file ends mid-row: sample ${cur.id} has ${cur.rows} rows, ${fromFirst ? "the first sample has" : "the header says Num SNPs"} ${expected}`,
+        );
+      if (fromFirst && cur && cur.rows < expected)
+        throw this.error(
+          "TRUNCATED",
+          `file ends inside the last sample: sample ${cur.id} has ${cur.rows} rows, the first sample has ${expected} (is the file cut short?)`,
         );
       this.endSample();
       if (this.dataRows === 0)
