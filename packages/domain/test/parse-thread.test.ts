@@ -120,9 +120,15 @@ describe("parseInThread", { timeout: 60_000 }, () => {
   });
 
   it("fills each buffer across short reads, and ends right on a 1 MB boundary", async () => {
-    // A reader that never returns more than 777 bytes, over a file padded to exactly 2 MB.
+    // A reader that never returns more than 777 bytes, over the plate's whole samples that fit in
+    // 2 MB (a cut inside a sample is a truncated file), padded with line breaks to exactly 2 MB.
     const exact = new Uint8Array(2 << 20).fill(0x0a);
-    const body = big.bytes.subarray(0, big.bytes.lastIndexOf(0x0a, (2 << 20) - 1) + 1);
+    const text = Buffer.from(big.bytes).toString("latin1");
+    const rowStart = (i: number) => text.lastIndexOf("\n", text.indexOf(`\tS11-${i}\t`)) + 1;
+    let whole = 1;
+    while (rowStart(whole + 1) <= exact.length) whole++;
+    const body = big.bytes.subarray(0, rowStart(whole));
+    expect(body.length).toBeGreaterThan(1 << 20);
     exact.set(body);
     const fits = await readFinalReport(Readable.from([exact]), { panel: big.panel, duplicateSamples: "keep" });
     let at = 0;

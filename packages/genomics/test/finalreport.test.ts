@@ -300,16 +300,24 @@ describe("FinalReport reader: errors name the problem and the line", () => {
     // Three of X2's five rows, the file ending on a newline: every row whole, the sample not.
     const cut = await failure(readFinalReport(longReport({ rows: ROWS.slice(0, 8) }), { panel }));
     expect(cut.code).toBe("TRUNCATED");
-    expect(cut.message).toMatch(/file ends inside the last sample: sample X2 has 3 rows, the first sample has 5/);
-    // A short sample in the middle is not the file's end: read, its absent SNPs missing and noted.
-    const middle = [
-      ...ROWS.slice(0, 5),
-      ...ROWS.slice(5, 8),
-      ...ROWS.slice(0, 5).map((r) => [r[0], "X3", r[2], r[3], r[4]] as Row),
-    ];
+    expect(cut.message).toMatch(
+      /file ends inside the last sample: sample X2 has 3 of the first sample's 5 SNPs and stops before its last one/,
+    );
+    const asX3 = (rows: Row[]) => rows.map((r) => [r[0], "X3", r[2], r[3], r[4]] as Row);
+    // Not the file's end: a short sample in the middle, a last sample missing a middle row (it still
+    // ends on the first sample's last SNP), a first sample with a repeated row before a whole last one.
+    const middle = [...ROWS.slice(0, 8), ...asX3(ROWS.slice(0, 5))];
     const read = await readFinalReport(longReport({ rows: middle, nSamples: 3 }), { panel });
     expect(read.sampleIds).toEqual(["X1", "X2", "X3"]);
     expect(read.summary.warnings.join("\n")).toMatch(/sample X2 \(line \d+\) has rows for 3 of the panel's 5 SNPs/);
+    const gap = [...ROWS.slice(0, 5), ...ROWS.slice(5, 7), ...ROWS.slice(8, 10)];
+    expect((await readFinalReport(longReport({ rows: gap }), { panel })).sampleIds).toEqual(["X1", "X2"]);
+    const repeatedRow = [...ROWS.slice(0, 5), ROWS[4]!, ...ROWS.slice(5, 10)];
+    expect((await readFinalReport(longReport({ rows: repeatedRow }), { panel })).sampleIds).toEqual(["X1", "X2"]);
+    // A sample's rows split in blocks, the last block short: the caller discards that sample, not the file.
+    const split = [...ROWS.slice(0, 5), ...ROWS.slice(5, 10), ...ROWS.slice(0, 2)];
+    const kept = await readFinalReport(longReport({ rows: split }), { panel, duplicateSamples: "keep" });
+    expect(kept.sampleIds).toEqual(["X1", "X2", "X1"]);
   });
 
   it("binary garbage, at the start or inside the data", async () => {

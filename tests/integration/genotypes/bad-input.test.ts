@@ -257,7 +257,7 @@ describe("failed by the ingest: the upload ends failed with the reader's message
         const text = [...lines.slice(0, 34), ""].join("\n");
         return {
           content: text,
-          message: `The file could not be read: line 34: FinalReport: file ends inside the last sample: sample ${a2} has 10 rows, the first sample has 20 (is the file cut short?)`,
+          message: `The file could not be read: line 34: FinalReport: file ends inside the last sample: sample ${a2} has 10 of the first sample's 20 SNPs and stops before its last one (is the file cut short?)`,
         };
       },
     ],

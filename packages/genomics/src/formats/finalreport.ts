@@ -162,7 +162,17 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
   private bTab: Uint8Array = new Uint8Array(1024);
   // Current sample.
   private cur:
-    | { id: string; idBytes: Uint8Array; line: number; codes: Uint8Array; rows: number; dup: number; mapped: number }
+    | {
+        id: string;
+        idBytes: Uint8Array;
+        line: number;
+        codes: Uint8Array;
+        rows: number;
+        dup: number;
+        mapped: number;
+        /** Its ID had rows earlier in the file (a sample split in blocks). */
+        repeat: boolean;
+      }
     | undefined;
   private readonly seenSamples = new Set<string>();
   private lastIdx = -1;
@@ -172,6 +182,9 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
   private mismatches = 0;
   private lowGc = 0;
   private firstSampleRows = -1;
+  /** The first sample's distinct panel SNPs and the panel index of its last one: what a whole sample ends with. */
+  private firstSampleMapped = -1;
+  private firstSampleLastIdx = -1;
   // Matrix layout.
   private matrixSamples: string[] = [];
   private matrixSampleCols: number[] = [];
@@ -387,6 +400,7 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
           "DUPLICATE_SAMPLE",
           `duplicate sample ID "${id}": its rows appear again after other samples' rows`,
         );
+      const repeat = this.seenSamples.has(id);
       this.seenSamples.add(id);
       const n = this.growing ? 1024 : this.panel!.size;
       cur = this.cur = {
@@ -397,6 +411,7 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
         rows: 0,
         dup: 0,
         mapped: 0,
+        repeat,
       };
       this.lastIdx = -1;
     }
@@ -546,7 +561,11 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
       if (c !== 0b01) called++;
       row[j >>> 2]! |= c << ((j & 3) << 1);
     }
-    if (this.firstSampleRows < 0) this.firstSampleRows = cur.rows;
+    if (this.firstSampleRows < 0) {
+      this.firstSampleRows = cur.rows;
+      this.firstSampleMapped = cur.mapped;
+      this.firstSampleLastIdx = this.lastIdx;
+    }
     if (cur.mapped < n)
       this.warn(
         `sample ${cur.id} (line ${cur.line}) has rows for ${cur.mapped} of the panel's ${n} SNPs: the rest are missing`,
@@ -576,9 +595,11 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
       // A last row cut inside its last column still has every column; the file ending without a
       // newline while its last sample is short of the rows the first sample (or the header) had
       // gives the truncation away, so no partial sample is read as if it were whole. A file cut
-      // right after a line break looks whole row by row, but an export gives every sample the same
-      // rows: a last sample short of the first sample's is the file's end missing. (A lone sample
-      // has only the header to go by, which may be stale, so there that takes the missing newline.)
+      // right after a line break looks whole row by row; what gives it away is the last sample's
+      // tail: it has fewer SNPs than the first sample and does not end on the first sample's last
+      // SNP. (A sample whose rows were filtered in the middle still ends there; a repeated sample's
+      // block is discarded by the caller anyway; a lone sample has only the header to go by, which
+      // may be stale, so there it takes the missing newline.)
       const cur = this.cur;
       const fromFirst = this.firstSampleRows > 0;
       const expected = fromFirst ? this.firstSampleRows : Number(this.header["Num SNPs"]);
@@ -587,10 +608,16 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
           "TRUNCATED",
           `file ends mid-row: sample ${cur.id} has ${cur.rows} rows, ${fromFirst ? "the first sample has" : "the header says Num SNPs"} ${expected}`,
         );
-      if (fromFirst && cur && cur.rows < expected)
+      if (
+        fromFirst &&
+        cur &&
+        !cur.repeat &&
+        cur.mapped < this.firstSampleMapped &&
+        this.lastIdx !== this.firstSampleLastIdx
+      )
         throw this.error(
           "TRUNCATED",
-          `file ends inside the last sample: sample ${cur.id} has ${cur.rows} rows, the first sample has ${expected} (is the file cut short?)`,
+          `file ends inside the last sample: sample ${cur.id} has ${cur.mapped} of the first sample's ${this.firstSampleMapped} SNPs and stops before its last one (is the file cut short?)`,
         );
       this.endSample();
       if (this.dataRows === 0)
