@@ -26,13 +26,35 @@ abstract class BaseCache implements Cache {
   abstract invalidate(namespace: string): Promise<void>;
   abstract close(): Promise<void>;
 
+  /**
+   * Loads in flight in this process, by full key. Concurrent misses of one key share one load: a cold
+   * or just-invalidated entry that hundreds of requests want at once (rankings after a publication)
+   * costs one query, not a stampede that exhausts the database pool. Sharing is safe because the key
+   * already names everything the value depends on — it is what a cache hit would have served.
+   */
+  private readonly loading = new Map<string, Promise<unknown>>();
+
   async getOrLoad<T>(namespace: string, key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
     const full = `${namespace}:v${await this.version(namespace)}:${key}`;
     const hit = await this.get<T>(full);
     if (hit !== undefined) return hit;
-    const value = await load();
-    await this.set(full, value, ttlSeconds);
-    return value;
+    const running = this.loading.get(full) as Promise<T> | undefined;
+    if (running) {
+      const value = await running;
+      // A copy from the cache, as a hit gets, so no two callers hold the same object.
+      return (await this.get<T>(full)) ?? value;
+    }
+    const loaded = (async () => {
+      const value = await load();
+      await this.set(full, value, ttlSeconds);
+      return value;
+    })();
+    this.loading.set(full, loaded);
+    try {
+      return await loaded;
+    } finally {
+      this.loading.delete(full);
+    }
   }
 }
 

@@ -28,6 +28,42 @@ describe.each(runtimes)("cache (%s)", (_name, make) => {
     expect(await rt.cache.getOrLoad(b, "k", 60, async () => "B2")).toBe("B1");
   });
 
+  it("shares one load among concurrent misses of a key; a failed load is not kept", async () => {
+    rt = make();
+    const ns = keys.tenant("cust-a", "gbv", "ranking");
+    let loads = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = async () => {
+      loads++;
+      await gate;
+      return { rows: [1, 2, 3] };
+    };
+    const waiting = Array.from({ length: 50 }, () => rt.cache.getOrLoad(ns, "top50", 60, slow));
+    const other = rt.cache.getOrLoad(ns, "top10", 60, async () => ({ rows: [9] }));
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    const values = await Promise.all(waiting);
+    expect(loads).toBe(1);
+    expect(values.every((v) => v.rows.join() === "1,2,3")).toBe(true);
+    // Each caller its own object, as from a cache hit.
+    expect(new Set(values).size).toBe(values.length);
+    expect(await other).toEqual({ rows: [9] });
+
+    let fails = 0;
+    const failing = async () => {
+      fails++;
+      await new Promise((r) => setTimeout(r, 20));
+      throw new Error("database went away");
+    };
+    const failed = await Promise.allSettled(
+      Array.from({ length: 5 }, () => rt.cache.getOrLoad(ns, "bad", 60, failing)),
+    );
+    expect(failed.every((r) => r.status === "rejected")).toBe(true);
+    expect(fails).toBe(1);
+    expect(await rt.cache.getOrLoad(ns, "bad", 60, async () => "recovered")).toBe("recovered");
+  });
+
   it("expires entries after their TTL", async () => {
     rt = make();
     await rt.cache.set("short", "v", 1);
