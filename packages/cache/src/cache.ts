@@ -29,8 +29,10 @@ abstract class BaseCache implements Cache {
   /**
    * Loads in flight in this process, by full key. Concurrent misses of one key share one load: a cold
    * or just-invalidated entry that hundreds of requests want at once (rankings after a publication)
-   * costs one query, not a stampede that exhausts the database pool. Sharing is safe because the key
-   * already names everything the value depends on — it is what a cache hit would have served.
+   * costs one query instead of one per request. (The waiters still hold their own request's
+   * connection meanwhile; what is saved is the duplicate queries competing for the database.)
+   * Sharing is safe because the key already names everything the value depends on — it is what a
+   * cache hit would have served.
    */
   private readonly loading = new Map<string, Promise<unknown>>();
 
@@ -40,21 +42,30 @@ abstract class BaseCache implements Cache {
     if (hit !== undefined) return hit;
     const running = this.loading.get(full) as Promise<T> | undefined;
     if (running) {
-      const value = await running;
-      // A copy from the cache, as a hit gets, so no two callers hold the same object.
-      return (await this.get<T>(full)) ?? value;
+      // The shared load runs in its caller's transaction: if that fails (its timeout, its request
+      // aborted), this caller loads for itself rather than inherit another request's error.
+      const shared = await running.then(
+        (value) => ({ value }),
+        () => undefined,
+      );
+      if (!shared) return this.loadAndStore(full, ttlSeconds, load);
+      // A copy, as a hit gets, so no two callers hold the same object.
+      const stored = await this.get<T>(full).catch(() => undefined);
+      return stored ?? (superjson.parse(superjson.stringify(shared.value)) as T);
     }
-    const loaded = (async () => {
-      const value = await load();
-      await this.set(full, value, ttlSeconds);
-      return value;
-    })();
+    const loaded = this.loadAndStore(full, ttlSeconds, load);
     this.loading.set(full, loaded);
     try {
       return await loaded;
     } finally {
       this.loading.delete(full);
     }
+  }
+
+  private async loadAndStore<T>(full: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+    const value = await load();
+    await this.set(full, value, ttlSeconds);
+    return value;
   }
 }
 
