@@ -5,15 +5,13 @@
 // Two rankings — by one trait, and by the default selection index (Σ w·GBV/SD over 4 traits) — each
 //   cached:   the same request again and again; after the first, answered from Redis (the procedure
 //             still runs the session check and the tenant transaction's set_config);
-//   uncached: the same request carrying `x-bench-uncached: 1`; a bench-only onRequest hook then calls
-//             invalidateGbv for the farm before the request runs — exactly what a newly scored
-//             genotype does — so the ranking is recomputed in SQL (a request can still, rarely, hit an
-//             entry another request stored between its invalidation and its read: the uncached figures
-//             are, if anything, slightly flattering).
+//   uncached: the same request to a second in-process server over the same database whose cached
+//             reads always run their load (startBenchApp's cachedReads: false) — every request ranks
+//             in SQL; no entry, and no load shared between concurrent requests (the cache's
+//             single-flight would otherwise merge identical requests even right after invalidations).
 // Prints req/s, p50/p99 latency, errors, and the cached/uncached ratios.
 import { createHash, randomInt, randomUUID } from "node:crypto";
 import { hashPassword } from "@reprotech/auth";
-import { createCacheRuntime } from "@reprotech/cache";
 import { gbv } from "@reprotech/domain";
 import { packCounts } from "@reprotech/genomics";
 import pg from "pg";
@@ -227,44 +225,44 @@ try {
   const indexId = rows[0]!.id;
 
   const server = await startBenchApp(database);
-  // The server's cache, reached through a second connection under the same key prefix.
-  const invalidator = createCacheRuntime(server.config, "bench-invalidator");
-  const cache = invalidator.cache;
-  server.app.addHook("onRequest", async (request) => {
-    if (request.headers["x-bench-uncached"] === "1") await gbv.invalidateGbv(cache, customerId);
-  });
+  const baseline = await startBenchApp(database, { cachedReads: false });
   const url = await server.app.listen({ host: "127.0.0.1", port: 0 });
+  const baselineUrl = await baseline.app.listen({ host: "127.0.0.1", port: 0 });
   try {
     const cookie = await signInCookie(url, "gbv-bench@farm.test", password);
-    const rankingUrl = (input: object) =>
-      `${url}/trpc/gbv.ranking?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-    const byTrait = rankingUrl({ trait: "milk_production", limit: 50 });
-    const byIndex = rankingUrl({ indexId, limit: 50 });
+    const rankingUrl = (base: string, input: object) =>
+      `${base}/trpc/gbv.ranking?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+    const byTrait = (base: string) => rankingUrl(base, { trait: "milk_production", limit: 50 });
+    const byIndex = (base: string) => rankingUrl(base, { indexId, limit: 50 });
     // The answer is right before it is fast: 50 rows, ranked, out of every animal.
-    const check = (await (await fetch(byIndex, { headers: { cookie } })).json()) as {
-      result: { data: { json: { total: number; rows: unknown[] } } };
-    };
-    if (check.result.data.json.total !== animals || check.result.data.json.rows.length !== 50)
-      throw new Error(`unexpected ranking: ${JSON.stringify(check).slice(0, 300)}`);
+    // Both servers give the same answer: 50 rows, ranked, out of every animal.
+    for (const base of [url, baselineUrl]) {
+      const check = (await (await fetch(byIndex(base), { headers: { cookie } })).json()) as {
+        result: { data: { json: { total: number; rows: unknown[] } } };
+      };
+      if (check.result.data.json.total !== animals || check.result.data.json.rows.length !== 50)
+        throw new Error(`unexpected ranking: ${JSON.stringify(check).slice(0, 300)}`);
+    }
 
     const targets = {
-      "trait, cached": { url: byTrait, headers: { cookie } },
-      "index, cached": { url: byIndex, headers: { cookie } },
-      "trait, uncached": { url: byTrait, headers: { cookie, "x-bench-uncached": "1" } },
-      "index, uncached": { url: byIndex, headers: { cookie, "x-bench-uncached": "1" } },
+      "trait, cached": { url: byTrait(url), headers: { cookie } },
+      "index, cached": { url: byIndex(url), headers: { cookie } },
+      "trait, uncached": { url: byTrait(baselineUrl), headers: { cookie } },
+      "index, uncached": { url: byIndex(baselineUrl), headers: { cookie } },
     };
-    // One target at a time. Between them the server is given time to drain what the previous load
-    // left queued (requests waiting for a pooled connection): the next target starts once a ranking
-    // answers again within a second.
+    // One target at a time. Between them both servers are given time to drain what the previous
+    // load left queued (requests waiting for a pooled connection): the next target starts once a
+    // ranking answers again within a second on each.
     const drain = async () => {
-      for (const deadline = Date.now() + 180_000; Date.now() < deadline;) {
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-        const started = performance.now();
-        const probe = await fetch(byTrait, { headers: { cookie } }).catch(() => undefined);
-        await probe?.arrayBuffer();
-        if (probe?.ok && performance.now() - started < 1000) return;
-      }
-      throw new Error("the server did not drain within 3 minutes");
+      for (const base of [url, baselineUrl])
+        for (let deadline = Date.now() + 180_000; ;) {
+          if (Date.now() > deadline) throw new Error("the server did not drain within 3 minutes");
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+          const started = performance.now();
+          const probe = await fetch(byTrait(base), { headers: { cookie } }).catch(() => undefined);
+          await probe?.arrayBuffer();
+          if (probe?.ok && performance.now() - started < 1000) break;
+        }
     };
     const results: Record<string, Awaited<ReturnType<typeof measure>>[string]> = {};
     for (const [name, target] of Object.entries(targets)) {
@@ -285,7 +283,7 @@ try {
     console.log(ratioLine("index cached / uncached", results["index, cached"]!, results["index, uncached"]!));
   } finally {
     await server.close();
-    await invalidator.close(1000);
+    await baseline.close();
   }
 } finally {
   await owner.end();

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
 import { sessionCookieName } from "@reprotech/auth";
+import type { Cache } from "@reprotech/cache";
 import { buildApp } from "@reprotech/server";
 import type autocannon from "autocannon";
 import pino from "pino";
@@ -49,7 +50,12 @@ export function ratioLine(label: string, a: autocannon.Result, b: autocannon.Res
 }
 
 /** The server's Fastify app in-process on `database` (as the app role) and real Redis; extra routes may be added before listen(). */
-export async function startBenchApp(database: TestDatabase) {
+/**
+ * The server in-process on the database. `cachedReads: false` gives a baseline server whose cached
+ * reads (cache.getOrLoad) always run their load — no Redis entry and no load shared between
+ * concurrent requests — while sessions and everything else use the cache as usual.
+ */
+export async function startBenchApp(database: TestDatabase, options: { cachedReads?: boolean } = {}) {
   const built = buildDeps(
     { appUrl: database.appUrl, ownerUrl: database.ownerUrl, redisUrl, redisPrefix: `bench:${randomUUID()}:` },
     {},
@@ -57,7 +63,14 @@ export async function startBenchApp(database: TestDatabase) {
   );
   // Dropping the database at the end terminates idle connections; that is expected here.
   built.deps.pool.on("error", () => {});
-  const app = await buildApp({ deps: built.deps, logger: pino({ level: "silent" }) });
+  const deps =
+    options.cachedReads === false
+      ? {
+          ...built.deps,
+          runtime: { ...built.deps.runtime, cache: uncachedReads(built.deps.runtime.cache) },
+        }
+      : built.deps;
+  const app = await buildApp({ deps, logger: pino({ level: "silent" }) });
   return {
     app,
     config: built.deps.config,
@@ -65,6 +78,17 @@ export async function startBenchApp(database: TestDatabase) {
       await app.close();
       await built.close();
     },
+  };
+}
+
+function uncachedReads(cache: Cache): Cache {
+  return {
+    get: (key) => cache.get(key),
+    set: (key, value, ttl) => cache.set(key, value, ttl),
+    del: (...keys) => cache.del(...keys),
+    invalidate: (namespace) => cache.invalidate(namespace),
+    close: () => cache.close(),
+    getOrLoad: (_namespace, _key, _ttl, load) => load(),
   };
 }
 
