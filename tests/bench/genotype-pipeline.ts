@@ -213,7 +213,10 @@ try {
     `b. pipeline upload → completed: ${ms(plate.total)}  ratio ${ratio.toFixed(2)}× the library alone (goal ≤ 1.3×)`,
   );
   console.log(
-    `   upload answered ${ms(plate.uploaded)}; first seen: queued ${ms(f.queued ?? NaN)}, reading ${ms(f.reading ?? NaN)}, storing ${ms(f.storing ?? NaN)}, completed ${ms(f.completed ?? NaN)}`,
+    // A phase the subscription never saw (the worker took the job before it subscribed) says so.
+    `   upload answered ${ms(plate.uploaded)}; first seen: ${(["queued", "reading", "storing", "completed"] as const)
+      .map((phase) => `${phase} ${f[phase] === undefined ? "(passed unseen)" : ms(f[phase])}`)
+      .join(", ")}`,
   );
   console.log(
     `   CPU used meanwhile: client ${cpu.client.toFixed(2)} s, server ${cpu.server.toFixed(2)} s, worker ${cpu.worker.toFixed(2)} s, PostgreSQL ${cpu.postgres.toFixed(2)} s — ${cpuTotal.toFixed(2)} s in all (the library alone: ${libraryCpu.toFixed(2)} s); on ${cores} cores no overlap gets below ${ms((cpuTotal / cores) * 1000)} = ${(((cpuTotal / cores) * 1000) / libraryMs).toFixed(2)}× the library alone`,
