@@ -234,8 +234,7 @@ try {
       `${base}/trpc/gbv.ranking?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
     const byTrait = (base: string) => rankingUrl(base, { trait: "milk_production", limit: 50 });
     const byIndex = (base: string) => rankingUrl(base, { indexId, limit: 50 });
-    // The answer is right before it is fast: 50 rows, ranked, out of every animal.
-    // Both servers give the same answer: 50 rows, ranked, out of every animal.
+    // The answer is right before it is fast, on both servers: 50 rows, ranked, out of every animal.
     for (const base of [url, baselineUrl]) {
       const check = (await (await fetch(byIndex(base), { headers: { cookie } })).json()) as {
         result: { data: { json: { total: number; rows: unknown[] } } };

@@ -49,11 +49,11 @@ export function ratioLine(label: string, a: autocannon.Result, b: autocannon.Res
   return `${label}: throughput ${r(a.requests.average, b.requests.average)}×, p50 ${r(a.latency.p50, b.latency.p50)}×, p99 ${r(a.latency.p99, b.latency.p99)}×`;
 }
 
-/** The server's Fastify app in-process on `database` (as the app role) and real Redis; extra routes may be added before listen(). */
 /**
- * The server in-process on the database. `cachedReads: false` gives a baseline server whose cached
- * reads (cache.getOrLoad) always run their load — no Redis entry and no load shared between
- * concurrent requests — while sessions and everything else use the cache as usual.
+ * The server's Fastify app in-process on `database` (as the app role) and real Redis; extra routes may
+ * be added before listen(). `cachedReads: false` gives a baseline server whose cached reads
+ * (cache.getOrLoad) always run their load — no Redis entry and no load shared between concurrent
+ * requests — while sessions and everything else use the cache as usual.
  */
 export async function startBenchApp(database: TestDatabase, options: { cachedReads?: boolean } = {}) {
   const built = buildDeps(
