@@ -6,15 +6,13 @@
 // Pages are read with `COPY (SELECT …) TO STDOUT (FORMAT binary)` on a raw pg client in a scoped
 // transaction (withTenantClient): bytea arrives as its raw bytes. A plain query (Prisma's or pg's)
 // gets it as hex text — twice the bytes on the socket and a decode per row on the event loop, which
-// made reading 3–4 s of a 10,000-animal re-score (bench:gbv) against 0.3 s this way.
-// The package ships no types; the apps compile this file too, so its declaration travels with it.
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="../types/pg-copy-streams-binary.d.ts" />
+// made reading 3–4 s of a 10,000-animal re-score (bench:gbv). copy-packed-rows.ts parses the COPY
+// stream and copies each packed row straight into the page.
 import { bytesPerSample, snpGenotypeCounts, bAlleleFrequencies, type PackedMatrix } from "@reprotech/genomics";
 import { isUuid } from "@reprotech/db";
 import type pg from "pg";
-import copyBinary from "pg-copy-streams-binary";
 import { to as copyTo } from "pg-copy-streams";
+import { readPackedRows } from "./copy-packed-rows";
 
 export const PAGE_SIZE = 2000;
 
@@ -23,13 +21,6 @@ export interface GenotypePage {
   genotypeIds: string[];
   animalIds: string[];
   customerIds: string[];
-}
-
-interface Row {
-  id: string;
-  animalId: string;
-  customerId: string;
-  packed: Buffer;
 }
 
 /** A uuid as an SQL literal: COPY takes no bind parameters, so every value is checked and quoted here. */
@@ -59,31 +50,11 @@ export async function readGenotypePage(
              WHERE ${where.join(" AND ")} ORDER BY g.id LIMIT ${limit}) TO STDOUT (FORMAT binary)`,
     ),
   );
-  const reader = copyBinary.rowReader({
-    mapping: [
-      { key: "id", type: "text" },
-      { key: "animalId", type: "text" },
-      { key: "customerId", type: "text" },
-      { key: "packed", type: "bytea" },
-    ],
-  });
-  // pipe() forwards data, not errors: a failed COPY ends the reader with its error.
-  copy.on("error", (e) => reader.destroy(e));
-  const rows = (await copy.pipe(reader).toArray()) as Row[];
-  if (rows.length === 0) return null;
   const stride = bytesPerSample(nSnps);
-  const data = new Uint8Array(new SharedArrayBuffer(rows.length * stride));
-  rows.forEach((r, i) => {
-    if (r.packed.length !== stride)
-      throw new Error(`genotype ${r.id} holds ${r.packed.length} bytes, the panel needs ${stride}`);
-    data.set(r.packed, i * stride);
-  });
-  return {
-    matrix: { nSamples: rows.length, nSnps, data },
-    genotypeIds: rows.map((r) => r.id),
-    animalIds: rows.map((r) => r.animalId),
-    customerIds: rows.map((r) => r.customerId),
-  };
+  const page = await readPackedRows(copy, 3, stride, limit, (texts, r) => `genotype ${texts[0]![r]}`);
+  if (page.rows === 0) return null;
+  const [genotypeIds, animalIds, customerIds] = page.texts as [string[], string[], string[]];
+  return { matrix: { nSamples: page.rows, nSnps, data: page.data }, genotypeIds, animalIds, customerIds };
 }
 
 /** Every page in turn. */
