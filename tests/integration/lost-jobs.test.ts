@@ -174,9 +174,11 @@ describe("recoverLostJobs", () => {
     const scoredPanel = await insertPanel();
     const g = await insertGenotype(scoredPanel);
     const alreadyScored = await insertPublishedModel(scoredPanel, stale);
+    await world.owner.query(`SELECT gbv_predictions_stage($1)`, [alreadyScored]);
+    await world.owner.query(`SELECT gbv_predictions_attach($1)`, [alreadyScored]);
     await world.owner.query(
-      `INSERT INTO gbv_predictions (id, customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability)
-       SELECT gen_random_uuid(), $1, $2, m.trait_id, m.id, $3, 1.5, 0.4 FROM gbv_models m WHERE m.id = $4`,
+      `INSERT INTO gbv_predictions (customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability)
+       SELECT $1, $2, m.trait_id, m.id, $3, 1.5, 0.4 FROM gbv_models m WHERE m.id = $4`,
       [world.customerA, g.animalId, g.genotypeId, alreadyScored],
     );
     const round = await recoverLostJobs(recoveryDeps(), AFTER_SECONDS);

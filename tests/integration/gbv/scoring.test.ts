@@ -216,13 +216,13 @@ describe("imported effects scored like plink2 --score", () => {
     );
     const modelId = models[0].id as string;
     const before = await world.owner.query(
-      `SELECT id, value, is_current FROM gbv_predictions WHERE model_id = $1 ORDER BY id`,
+      `SELECT genotype_id, value, is_current, created_at FROM gbv_predictions WHERE model_id = $1 ORDER BY genotype_id`,
       [modelId],
     );
     const outcome = await gbv.scoreModelsBatch(world.deps, [modelId], { pageSize: 50 });
     expect(outcome).toEqual({ models: 1, genotypes: N_ANIMALS, predictions: N_ANIMALS });
     const after = await world.owner.query(
-      `SELECT id, value, is_current FROM gbv_predictions WHERE model_id = $1 ORDER BY id`,
+      `SELECT genotype_id, value, is_current, created_at FROM gbv_predictions WHERE model_id = $1 ORDER BY genotype_id`,
       [modelId],
     );
     expect(after.rows).toEqual(before.rows);

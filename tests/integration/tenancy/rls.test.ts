@@ -83,9 +83,12 @@ beforeAll(async () => {
     `INSERT INTO gbv_models (id, trait_id, panel_id, version, source, snp_count, effects, allele_freqs, provenance, updated_at) VALUES ($1, $2, $3, 1, 'imported', 0, '\\x00', '\\x00', '{}', now())`,
     [model, trait, panel],
   );
+  // Predictions live in one partition per model (made the way the gbv-score job makes them).
+  await o.query(`SELECT gbv_predictions_stage($1)`, [model]);
+  await o.query(`SELECT gbv_predictions_attach($1)`, [model]);
   await o.query(
-    `INSERT INTO gbv_predictions (id, customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability) VALUES ($1, $2, $3, $4, $5, $6, 1, 0.5)`,
-    [randomUUID(), a, animal, trait, model, genotype],
+    `INSERT INTO gbv_predictions (customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability) VALUES ($1, $2, $3, $4, $5, 1, 0.5)`,
+    [a, animal, trait, model, genotype],
   );
   await o.query(
     `INSERT INTO gbv_selection_indexes (id, customer_id, name, weights, updated_at) VALUES ($1, $2, 'Own', '{}', now())`,

@@ -3,18 +3,21 @@
 // reliabilities from the library (per-animal PEV approximation when the model carries reference
 // information, Daetwyler's expectation otherwise), predictions written per page. Two entry points:
 // - scoreModelsBatch: the gbv-score job after a publication — every current genotype on the panel,
-//   all tenants, in keyset pages (PAGE_SIZE rows, never the whole panel in memory), then the traits'
-//   percentiles, then every customer's GBV cache. Three things run at once: the kernel scores a page
-//   on ONE worker thread (a KernelPool of one — the other core is PostgreSQL's), the event loop reads
-//   the next page, PostgreSQL writes the previous one.
+//   all tenants, in keyset pages (PAGE_SIZE rows, never the whole panel in memory), stored by one
+//   batch load per panel (batch-load.ts: a new partition per model, percentiles included), then every
+//   customer's GBV cache. Three things run at once: the kernel scores a page on ONE worker thread (a
+//   KernelPool of one — the other core is PostgreSQL's), the event loop reads the next page,
+//   PostgreSQL stores the previous one.
 // - scoreUpload: right after a genotype ingest (jobs.ts) — the upload's stored genotypes with every
 //   published model of its panel, in the customer's own scope, then percentiles and the caches of the
 //   customers whose answers changed; scoreAssignedGenotypes: the same for given genotypes (a sample assigned
 //   by hand, genotypes.uploads.assignSample).
 // Writes are idempotent (one prediction per model and genotype: a re-run rewrites the same rows) and
-// crash-safe (each page commits alone; a retried job redoes what is missing). Each page's write takes
-// the trait's scoring lock and checks the model is still published and the genotype still current,
-// so a late page can neither revive a retired model nor make an outdated genotype's GBV current.
+// crash-safe (a batch load commits whole; outside it each page commits alone; a retried job redoes
+// what is missing). Writers take the traits' scoring locks and check the model is still published and
+// the genotype still current, so a late page can neither revive a retired model nor make an outdated
+// genotype's GBV current. A model whose batch load has not committed yet has no partition: page
+// writes leave it out, and the load, which reads every current genotype, covers them.
 import type { Cache } from "@reprotech/cache";
 import { withSystem, withSystemClient, withTenant, withTenantClient, type PrismaClient, type Tx } from "@reprotech/db";
 import {
@@ -27,10 +30,11 @@ import {
 } from "@reprotech/genomics";
 import type pg from "pg";
 import { query } from "../animals/sql";
+import { beginBatchLoad, finishBatchLoad, pageColumns, stagePage, type ScoredPage } from "./batch-load";
 import { invalidateGbv } from "./cache";
 import { PAGE_SIZE, readGenotypePage, type GenotypePage } from "./genotype-pages";
 import { loadScoringModels, type ScoringModel } from "./model-store";
-import { lockTraitScoring, recomputePercentiles } from "./percentiles";
+import { lockTraits, recomputePercentiles } from "./percentiles";
 
 export interface ScoreOutcome {
   models: number;
@@ -60,7 +64,7 @@ export async function scorePage(
   m: PackedMatrix,
   models: readonly ScoringModel[],
   kernels?: KernelPool,
-): Promise<{ values: Float64Array[]; rel: Float64Array[] }> {
+): Promise<ScoredPage> {
   const values: Float64Array[] = models.map(() => new Float64Array(m.nSamples));
   // Models sharing their allele frequencies (say, imported effects centred on the same genotypes) go
   // through the kernel together: one pass over the bytes scores up to four traits at once.
@@ -117,23 +121,22 @@ export function reliabilities(m: PackedMatrix, model: ScoringModel): Float64Arra
 /**
  * Writes one page's predictions for the models (in the transaction's scope): one UPDATE turning the
  * page's animals' earlier current GBVs into history and one INSERT of every (genotype, model) row,
- * whatever the number of models — per-row costs (foreign-key checks, index entries) are paid once per
- * row, statement and round-trip costs once per page. Returns how many rows were written. The traits
- * are locked in a fixed order first, so two writers never deadlock.
+ * whatever the number of models — statement and round-trip costs are paid once per page. Returns how
+ * many rows were written. The traits are locked in a fixed order first, so two writers never deadlock.
  */
-async function writePage(
-  tx: Tx,
-  page: GenotypePage,
-  models: readonly ScoringModel[],
-  scored: Awaited<ReturnType<typeof scorePage>>,
-) {
-  for (const traitId of [...new Set(models.map((m) => m.traitId))].sort()) await lockTraitScoring(tx, traitId);
-  // Under the locks: a model retired meanwhile is left out, so a late page never revives it.
+async function writePage(tx: Tx, page: GenotypePage, models: readonly ScoringModel[], scored: ScoredPage) {
+  await lockTraits(
+    tx,
+    models.map((m) => m.traitId),
+  );
+  // Under the locks: a model retired meanwhile is left out, so a late page never revives it; so is a
+  // model whose batch load has not committed (it has no partition yet, and the load covers the page).
   const live = new Set(
     (
       await query<{ id: string }>(
         tx,
-        `SELECT id::text AS id FROM gbv_models WHERE id = ANY($1::uuid[]) AND status = 'published'`,
+        `SELECT id::text AS id FROM gbv_models WHERE id = ANY($1::uuid[]) AND status = 'published'
+            AND to_regclass(gbv_predictions_partition(id)) IS NOT NULL`,
         [models.map((m) => m.id)],
       )
     ).map((r) => r.id),
@@ -141,13 +144,7 @@ async function writePage(
   const cols = models.map((_, t) => t).filter((t) => live.has(models[t]!.id));
   if (cols.length === 0) return 0;
   const n = page.genotypeIds.length;
-  // Values and reliabilities model after model (column c of the page at c·n … c·n + n − 1).
-  const values = new Float64Array(cols.length * n);
-  const rel = new Float64Array(cols.length * n);
-  cols.forEach((t, c) => {
-    values.set(scored.values[t]!, c * n);
-    rel.set(scored.rel[t]!, c * n);
-  });
+  const { values, rel } = pageColumns(scored, cols, n);
   const modelIds = cols.map((t) => models[t]!.id);
   const traitIds = cols.map((t) => models[t]!.traitId);
   // The page's genotypes that are still current (an outdated genotype's GBV never becomes current),
@@ -176,8 +173,8 @@ async function writePage(
   const rows = await query<{ n: number }>(
     tx,
     `WITH written AS (
-       INSERT INTO gbv_predictions (id, customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability, is_current)
-       SELECT gen_random_uuid(), g.customer_id, g.animal_id, m.trait_id, m.model_id, g.id,
+       INSERT INTO gbv_predictions (customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability, is_current)
+       SELECT g.customer_id, g.animal_id, m.trait_id, m.model_id, g.id,
               ($4::float8[])[(m.c - 1) * $6::int + g.i], ($5::float8[])[(m.c - 1) * $6::int + g.i], true
          FROM (${pageRows}) g CROSS JOIN ${modelRows}
        ${
@@ -197,6 +194,39 @@ function byPanel(models: ScoringModel[]): Map<string, ScoringModel[]> {
   const out = new Map<string, ScoringModel[]>();
   for (const m of models) out.set(m.panelId, [...(out.get(m.panelId) ?? []), m]);
   return out;
+}
+
+/**
+ * Reads a panel's current genotypes page by page and scores each: the next page is read (on another
+ * connection) while this one is scored on the kernel thread and the previous one stored by `store`
+ * (one store at a time, in page order).
+ */
+async function scorePanelPages(
+  read: (after: string | null) => Promise<GenotypePage | null>,
+  models: readonly ScoringModel[],
+  kernels: KernelPool,
+  store: (page: GenotypePage, scored: ScoredPage) => Promise<void>,
+  lap: (phase: keyof ScorePhases) => void,
+): Promise<void> {
+  let next = read(null);
+  let storing: Promise<void> = Promise.resolve();
+  for (;;) {
+    const page = await next;
+    lap("readMs");
+    if (!page) break;
+    next = read(page.genotypeIds.at(-1)!);
+    // A failed prefetch is reported by the await above on the next turn; until then keep it quiet.
+    next.catch(() => {});
+    const scored = await scorePage(page.matrix, models, kernels);
+    lap("scoreMs");
+    await storing;
+    lap("writeMs");
+    storing = store(page, scored);
+    // Reported by the await above (or below, for the last page); until then keep it quiet.
+    storing.catch(() => {});
+  }
+  await storing;
+  lap("writeMs");
 }
 
 /** The gbv-score job: every current genotype on the models' panels, all tenants. */
@@ -222,49 +252,62 @@ export async function scoreModelsBatch(
   );
   const outcome: ScoreOutcome = { models: models.length, genotypes: 0, predictions: 0 };
   const kernels = models.length ? new KernelPool(1) : undefined;
+  const scored = async (n: number) => {
+    outcome.genotypes += n;
+    await opts.onProgress?.(outcome.genotypes);
+  };
+  // Percentiles of traits stored page by page are recomputed at the end; a batch load writes its own.
+  const pagedTraits = new Set<string>();
   try {
     for (const [panelId, group] of byPanel(models)) {
       const nSnps = group[0]!.effects.length;
       const read = (after: string | null) =>
         withSystemClient(pool, (client) => readGenotypePage(client, panelId, nSnps, after, opts.pageSize ?? PAGE_SIZE));
-      // The next page is read (on another connection) while this one is scored on the kernel thread
-      // and the previous one written.
-      let next = read(null);
-      // A page is written (its own transaction) while the next one is read and scored: the write is
-      // PostgreSQL's time, the kernel the job's. One write at a time, in page order.
-      let writing: Promise<void> = Promise.resolve();
-      for (;;) {
-        const page = await next;
-        lap("readMs");
-        if (!page) break;
-        next = read(page.genotypeIds.at(-1)!);
-        // A failed prefetch is reported by the await above on the next turn; until then keep it quiet.
-        next.catch(() => {});
-        const scored = await scorePage(page.matrix, group, kernels);
-        lap("scoreMs");
-        await writing;
-        lap("writeMs");
-        writing = withSystem(db, (tx) => writePage(tx, page, group, scored), { timeout: 5 * 60_000 }).then(
-          async (n) => {
-            outcome.predictions += n;
-            outcome.genotypes += page.genotypeIds.length;
-            await opts.onProgress?.(outcome.genotypes);
-          },
-        );
-        // Reported by the await above (or below, for the last page); until then keep it quiet.
-        writing.catch(() => {});
+      const loaded = await withSystem(
+        db,
+        async (tx) => {
+          const live = await beginBatchLoad(tx, group);
+          if (!live) return null;
+          if (live.length)
+            await scorePanelPages(
+              read,
+              live,
+              kernels!,
+              async (page, s) => {
+                await stagePage(tx, page, live, s);
+                await scored(page.genotypeIds.length);
+              },
+              lap,
+            );
+          const written = await finishBatchLoad(tx, live);
+          lap("writeMs");
+          return written;
+        },
+        { timeout: 30 * 60_000 },
+      );
+      if (loaded !== null) {
+        outcome.predictions += loaded;
+        continue;
       }
-      await writing;
-      lap("writeMs");
+      // Predictions of these models exist already (a retried job): rewritten in place, page by page.
+      await scorePanelPages(
+        read,
+        group,
+        kernels!,
+        async (page, s) => {
+          outcome.predictions += await withSystem(db, (tx) => writePage(tx, page, group, s), { timeout: 5 * 60_000 });
+          await scored(page.genotypeIds.length);
+        },
+        lap,
+      );
+      for (const m of group) pagedTraits.add(m.traitId);
     }
   } finally {
     await kernels?.close();
   }
   lap("readMs");
-  if (models.length)
-    await withSystem(db, (tx) => recomputePercentiles(tx, [...new Set(models.map((m) => m.traitId))]), {
-      timeout: 5 * 60_000,
-    });
+  if (pagedTraits.size)
+    await withSystem(db, (tx) => recomputePercentiles(tx, [...pagedTraits]), { timeout: 5 * 60_000 });
   lap("percentilesMs");
   // Every farm's GBVs (and percentiles) may have changed.
   if (opts.cache && models.length) await invalidateGbv(opts.cache, "all");

@@ -1,0 +1,153 @@
+// How the gbv-score job stores a publication's predictions: one transaction per panel that holds the
+// traits' scoring locks from the first page to COMMIT. Scored pages go to a temporary table; at the
+// end the animals' earlier GBVs of these traits turn into history, each model's rows are written with
+// their percentiles into a new partition while it is still a plain table (no index, no foreign key),
+// and the partition is attached — PostgreSQL builds its indexes in one pass and checks its foreign
+// keys with one query each (migration 20261206000000_gbv_predictions_by_model). Per-row index and
+// foreign-key work was what made a page-by-page insert ~7× the scoring kernel (bench:gbv).
+// All or nothing: a crash rolls the whole load back (partition included) and the retried job redoes
+// it; readers see the previous model's GBVs until the COMMIT and the new ones from then on.
+import type { Tx } from "@reprotech/db";
+import { query } from "../animals/sql";
+import type { GenotypePage } from "./genotype-pages";
+import type { ScoringModel } from "./model-store";
+import { PERCENTILE_COLUMNS, lockTraits, rankingValue, recomputePercentiles } from "./percentiles";
+
+/** Values and reliabilities of one page, one array per model (as scorePage returns them). */
+export interface ScoredPage {
+  values: Float64Array[];
+  rel: Float64Array[];
+}
+
+/**
+ * The page's values and reliabilities of the models at `cols`, model after model (column c of a page
+ * of n genotypes at c·n … c·n + n − 1), as the INSERTs unnest them.
+ */
+export function pageColumns(scored: ScoredPage, cols: readonly number[], n: number) {
+  const values = new Float64Array(cols.length * n);
+  const rel = new Float64Array(cols.length * n);
+  cols.forEach((t, c) => {
+    values.set(scored.values[t]!, c * n);
+    rel.set(scored.rel[t]!, c * n);
+  });
+  return { values, rel };
+}
+
+/**
+ * Opens the load in `tx`: locks the traits, keeps the models still published. Returns null when a
+ * model already has predictions (a retried job whose first run committed, or a concurrent run that
+ * finished first): those rows are rewritten page by page instead (scoring.ts, writePage).
+ */
+export async function beginBatchLoad(tx: Tx, models: readonly ScoringModel[]): Promise<ScoringModel[] | null> {
+  await lockTraits(
+    tx,
+    models.map((m) => m.traitId),
+  );
+  const rows = await query<{ id: string; partitioned: boolean }>(
+    tx,
+    `SELECT id::text AS id, to_regclass(gbv_predictions_partition(id)) IS NOT NULL AS partitioned
+       FROM gbv_models WHERE id = ANY($1::uuid[]) AND status = 'published'`,
+    [models.map((m) => m.id)],
+  );
+  if (rows.some((r) => r.partitioned)) return null;
+  // A model retired meanwhile is left out, so the load never revives it.
+  const live = models.filter((m) => rows.some((r) => r.id === m.id));
+  if (live.length)
+    await query(
+      tx,
+      `CREATE TEMP TABLE gbv_scored (model_id uuid NOT NULL, genotype_id uuid NOT NULL,
+         value float8 NOT NULL, reliability float8 NOT NULL) ON COMMIT DROP`,
+      [],
+    );
+  return live;
+}
+
+/** Adds a scored page to the load (every model's value for every genotype of the page). */
+export async function stagePage(
+  tx: Tx,
+  page: GenotypePage,
+  models: readonly ScoringModel[],
+  scored: ScoredPage,
+): Promise<void> {
+  const n = page.genotypeIds.length;
+  const { values, rel } = pageColumns(
+    scored,
+    models.map((_, c) => c),
+    n,
+  );
+  await query(
+    tx,
+    `INSERT INTO gbv_scored (model_id, genotype_id, value, reliability)
+     SELECT m.id, g.id, ($3::float8[])[(m.c - 1) * $5::int + g.i], ($4::float8[])[(m.c - 1) * $5::int + g.i]
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS g(id, i) CROSS JOIN unnest($2::uuid[]) WITH ORDINALITY AS m(id, c)`,
+    [page.genotypeIds, models.map((m) => m.id), Array.from(values), Array.from(rel), n],
+  );
+}
+
+/**
+ * Ends the load: history flip, one partition per model with its percentiles, attach. Genotypes that
+ * stopped being current while the job ran get no GBV (a newer genotype's is on its way). Returns the
+ * number of predictions written.
+ */
+export async function finishBatchLoad(tx: Tx, models: readonly ScoringModel[]): Promise<number> {
+  if (models.length === 0) return 0;
+  // A temporary table has no statistics until analysed: without them the joins below were planned
+  // for a few rows and took ~1.5× as long.
+  await query(tx, `ANALYZE gbv_scored`, []);
+  // The animals' earlier current GBVs of these traits become history (HOT updates: is_current is in
+  // no index).
+  await query(
+    tx,
+    `UPDATE gbv_predictions p SET is_current = false
+       FROM gbv_scored s JOIN genotypes g ON g.id = s.genotype_id AND g.is_current JOIN gbv_models m ON m.id = s.model_id
+      WHERE p.animal_id = g.animal_id AND p.trait_id = m.trait_id AND p.is_current`,
+    [],
+  );
+  let written = 0;
+  for (const model of models) {
+    const [{ partition } = { partition: "" }] = await query<{ partition: string }>(
+      tx,
+      `SELECT gbv_predictions_stage($1::uuid) AS partition`,
+      [model.id],
+    );
+    // Percentiles over the trait's current GBVs once these rows join them: this model's and those of
+    // animals it does not score (genotyped on another panel).
+    const [row] = await query<{ n: number }>(
+      tx,
+      `WITH mine AS (
+         SELECT g.customer_id, g.animal_id, s.genotype_id, s.value, s.reliability
+           FROM gbv_scored s JOIN genotypes g ON g.id = s.genotype_id AND g.is_current
+          WHERE s.model_id = $1::uuid),
+       v AS (
+         SELECT true AS mine, r.customer_id, r.animal_id, r.genotype_id, r.value, r.reliability, a.breed,
+                t.id AS trait_id, ${rankingValue("r.value")} AS v
+           FROM mine r JOIN animals a ON a.id = r.animal_id JOIN gbv_traits t ON t.id = $2::uuid
+         UNION ALL
+         SELECT false, p.customer_id, p.animal_id, p.genotype_id, p.value, p.reliability, a.breed,
+                p.trait_id, ${rankingValue("p.value")}
+           FROM gbv_predictions p JOIN animals a ON a.id = p.animal_id JOIN gbv_traits t ON t.id = p.trait_id
+          WHERE p.trait_id = $2::uuid AND p.is_current),
+       ranked AS (SELECT *, ${PERCENTILE_COLUMNS} FROM v),
+       written AS (
+         INSERT INTO "${partition}" (customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability,
+                                     percentile_breed, percentile_customer, is_current)
+         SELECT customer_id, animal_id, trait_id, $1::uuid, genotype_id, value, reliability, pb, pc, true
+           FROM ranked WHERE mine
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM written`,
+      [model.id, model.traitId],
+    );
+    written += row?.n ?? 0;
+    await query(tx, `SELECT gbv_predictions_attach($1::uuid) AS partition`, [model.id]);
+  }
+  // Animals of these traits scored by other models (another panel) rank among the new rows now.
+  const traitIds = [...new Set(models.map((m) => m.traitId))];
+  const [others] = await query<{ any: boolean }>(
+    tx,
+    `SELECT EXISTS (SELECT 1 FROM gbv_predictions
+                     WHERE trait_id = ANY($1::uuid[]) AND is_current AND model_id <> ALL($2::uuid[])) AS any`,
+    [traitIds, models.map((m) => m.id)],
+  );
+  if (others?.any) await recomputePercentiles(tx, traitIds);
+  return written;
+}

@@ -1,0 +1,219 @@
+// How the gbv-score job stores a publication (packages/domain/src/gbv/batch-load.ts): one partition per
+// model, filled while it is a plain table and attached at the end of one transaction. These tests run
+// the job's function on a simulated herd of two farms, with models inserted and published as the
+// import does, and check what the design promises: the partition is attached with its indexes and is
+// reachable only through the parent; a load that fails part-way leaves nothing and the previous
+// version current; page writes (an ingest's scoring) leave a model without its load alone; and the
+// stored percentiles equal percent_rank over the trait's current GBVs, also across two panels.
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { withSystem } from "@reprotech/db";
+import { gbv } from "@reprotech/domain";
+import { alleleFrequencies, simulatePopulation } from "@reprotech/genomics";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callerFor, createWorld, type World } from "../../support/identity";
+import { registerPanel, storeHerd, type Herd } from "./models-support";
+
+let world: World;
+let dataDir: string;
+let herd: Herd;
+let other: Herd; // a second panel's herd, for percentiles across panels
+// A trait of this file's own (other files publish the seed traits concurrently, and percentiles span
+// every current GBV of a trait), lower-is-better so the ranking direction is checked too.
+let trait: string;
+
+const N_ANIMALS = 150;
+const N_SNPS = 400;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), "reprotech-gbv-load-"));
+  world = await createWorld({ DATA_DIR: dataDir, REDIS_KEY_PREFIX: `test:gbv-load-${process.pid}-${Date.now()}:` });
+  const tech = (await callerFor(world, world.usersA.technician.email)).caller;
+  const pop = simulatePopulation({ seed: 31, nAnimals: N_ANIMALS, nSnps: N_SNPS, idPrefix: "L31" });
+  herd = await storeHerd(
+    world,
+    pop,
+    await registerPanel(tech, pop, "Load chip"),
+    [world.customerA, world.customerB],
+    ["HO", "JE"],
+  );
+  const pop2 = simulatePopulation({ seed: 32, nAnimals: 60, nSnps: N_SNPS + 7, idPrefix: "L32" });
+  other = await storeHerd(world, pop2, await registerPanel(tech, pop2, "Other chip"), [world.customerA], ["HO"]);
+  const { rows } = await world.owner.query<{ id: string }>(
+    `INSERT INTO gbv_traits (id, code, name, unit, higher_is_better, default_heritability)
+     VALUES (gen_random_uuid(), $1, 'Somatic cell score', 'log cells/ml', false, 0.12) RETURNING id::text`,
+    [`scs_${randomUUID().slice(0, 8)}`],
+  );
+  trait = rows[0]!.id;
+}, 120_000);
+afterAll(async () => {
+  await world?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Inserts and publishes a model of the trait on the herd's panel with effects drawn from `seed`. */
+async function publish(h: Herd, traitId: string, seed: number): Promise<string> {
+  const n = h.pop.panel.markers.length;
+  return withSystem(world.deps.db, async (tx) => {
+    const { id } = await gbv.insertModel(tx, {
+      traitId,
+      panelId: h.panelId,
+      source: "imported",
+      status: "draft",
+      effects: Float64Array.from({ length: n }, (_, j) => Math.sin(j * seed) * 0.05),
+      alleleFreqs: alleleFrequencies(h.pop.genotypes),
+      reliability: { method: "daetwyler", nReference: 5_000, h2: 0.2 },
+      provenance: { kind: "test" },
+      createdBy: null,
+    });
+    await gbv.publishModel(tx, id, null);
+    return id;
+  });
+}
+
+const partitionOf = async (modelId: string) =>
+  (
+    await world.owner.query<{ name: string; attached: boolean }>(
+      `SELECT gbv_predictions_partition($1) AS name,
+              EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(gbv_predictions_partition($1))
+                                                  AND inhparent = 'gbv_predictions'::regclass) AS attached`,
+      [modelId],
+    )
+  ).rows[0]!;
+
+const counts = async (modelId: string) =>
+  (
+    await world.owner.query<{ n: number; current: number }>(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE is_current)::int AS current FROM gbv_predictions WHERE model_id = $1`,
+      [modelId],
+    )
+  ).rows[0]!;
+
+describe("a publication's batch load", () => {
+  let v1: string;
+
+  it("stores every animal's GBV in the model's own partition, attached with its indexes, reachable only through the parent", async () => {
+    v1 = await publish(herd, trait, 1.7);
+    const outcome = await gbv.scoreModelsBatch(world.deps, [v1], { pageSize: 40 });
+    expect(outcome).toEqual({ models: 1, genotypes: N_ANIMALS, predictions: N_ANIMALS });
+    expect(await counts(v1)).toEqual({ n: N_ANIMALS, current: N_ANIMALS });
+    const part = await partitionOf(v1);
+    expect(part.attached).toBe(true);
+    const { rows: indexes } = await world.owner.query<{ def: string }>(
+      `SELECT indexdef AS def FROM pg_indexes WHERE tablename = $1 ORDER BY indexdef`,
+      [part.name],
+    );
+    expect(indexes.map((i) => /\((.+)\)$/.exec(i.def)![1])).toEqual(
+      expect.arrayContaining([
+        "model_id, genotype_id",
+        "customer_id, trait_id, value",
+        "animal_id, trait_id",
+        "genotype_id",
+      ]),
+    );
+    const { rows: priv } = await world.owner.query<{ parent: boolean; partition: boolean }>(
+      `SELECT has_table_privilege('reprotech_app', 'gbv_predictions', 'SELECT') AS parent,
+              has_table_privilege('reprotech_app', $1, 'SELECT') OR has_table_privilege('reprotech_app', $1, 'INSERT') AS partition`,
+      [part.name],
+    );
+    expect(priv[0]).toEqual({ parent: true, partition: false });
+  }, 60_000);
+
+  it("that fails part-way leaves nothing: no partition, no row, the previous version still current; the retried job stores it all", async () => {
+    const v2 = await publish(herd, trait, 2.3);
+    let pages = 0;
+    await expect(
+      gbv.scoreModelsBatch(world.deps, [v2], {
+        pageSize: 40,
+        onProgress: () => {
+          if (++pages === 2) throw new Error("worker lost mid-load");
+        },
+      }),
+    ).rejects.toThrow("worker lost mid-load");
+    expect(await partitionOf(v2)).toMatchObject({ attached: false });
+    expect(
+      (await world.owner.query(`SELECT to_regclass(gbv_predictions_partition($1)) AS t`, [v2])).rows[0].t,
+    ).toBeNull();
+    expect(await counts(v2)).toEqual({ n: 0, current: 0 });
+    expect(await counts(v1)).toEqual({ n: N_ANIMALS, current: N_ANIMALS });
+
+    const outcome = await gbv.scoreModelsBatch(world.deps, [v2], { pageSize: 40 });
+    expect(outcome.predictions).toBe(N_ANIMALS);
+    expect(await counts(v2)).toEqual({ n: N_ANIMALS, current: N_ANIMALS });
+    expect(await counts(v1)).toEqual({ n: N_ANIMALS, current: 0 });
+    v1 = v2;
+  }, 60_000);
+
+  it("is what an ingest's page write waits for: a published model without its load gets no row from it; the load covers those genotypes", async () => {
+    const v3 = await publish(herd, trait, 3.1);
+    const assigned = await gbv.scoreAssignedGenotypes(world.deps, {
+      customerId: world.customerA,
+      genotypeIds: [herd.genotypeIds[0]!],
+    });
+    expect(assigned).toMatchObject({ models: 1, predictions: 0 });
+    expect(await counts(v3)).toEqual({ n: 0, current: 0 });
+    // The animal keeps its current GBV of the previous version until the load commits.
+    const { rows } = await world.owner.query(
+      `SELECT model_id::text AS m FROM gbv_predictions WHERE animal_id = $1 AND trait_id = $2 AND is_current`,
+      [herd.animalIds[0], trait],
+    );
+    expect(rows).toEqual([{ m: v1 }]);
+    await gbv.scoreModelsBatch(world.deps, [v3], { pageSize: 40 });
+    expect(await counts(v3)).toEqual({ n: N_ANIMALS, current: N_ANIMALS });
+    // Once loaded, page writes go to the model's partition (re-scoring the same genotype rewrites its row).
+    const again = await gbv.scoreAssignedGenotypes(world.deps, {
+      customerId: world.customerA,
+      genotypeIds: [herd.genotypeIds[0]!],
+    });
+    expect(again.predictions).toBe(1);
+    expect(await counts(v3)).toEqual({ n: N_ANIMALS, current: N_ANIMALS });
+  }, 60_000);
+
+  it("writes percentiles equal to percent_rank over the trait's current GBVs, within breed and customer, across two panels", async () => {
+    const onOther = await publish(other, trait, 4.9);
+    await gbv.scoreModelsBatch(world.deps, [onOther], { pageSize: 25 });
+    const { rows } = await world.owner.query<{
+      id: string;
+      breed: string;
+      customer: string;
+      value: number;
+      pb: number;
+      pc: number;
+    }>(
+      `SELECT p.genotype_id::text AS id, a.breed, p.customer_id::text AS customer, p.value,
+              p.percentile_breed AS pb, p.percentile_customer AS pc
+         FROM gbv_predictions p JOIN animals a ON a.id = p.animal_id
+        WHERE p.trait_id = $1 AND p.is_current`,
+      [trait],
+    );
+    expect(rows).toHaveLength(N_ANIMALS + other.animalIds.length);
+    // percent_rank on a lower-is-better trait: (number of strictly HIGHER values) / (group size − 1),
+    // in percent, 4 decimals.
+    const expected = (group: (r: (typeof rows)[number]) => string, r: (typeof rows)[number]) => {
+      const peers = rows.filter((x) => group(x) === group(r));
+      const worse = peers.filter((x) => x.value > r.value).length;
+      return peers.length > 1 ? Math.round((1e6 * worse) / (peers.length - 1)) / 1e4 : 0;
+    };
+    for (const r of rows) {
+      expect(r.pb).toBeCloseTo(
+        expected((x) => x.breed, r),
+        6,
+      );
+      expect(r.pc).toBeCloseTo(
+        expected((x) => x.customer, r),
+        6,
+      );
+    }
+    // The first panel's rows were ranked again once the second panel's joined them (HO spans both).
+    expect(new Set(rows.map((r) => r.breed))).toEqual(new Set(["HO", "JE"]));
+  }, 60_000);
+
+  it("refuses to stage a model's partition twice, or to attach one never staged", async () => {
+    await expect(world.owner.query(`SELECT gbv_predictions_stage($1)`, [v1])).rejects.toThrow(/partition already/);
+    await expect(world.owner.query(`SELECT gbv_predictions_attach($1)`, [randomUUID()])).rejects.toThrow(
+      /does not exist/,
+    );
+  });
+});
