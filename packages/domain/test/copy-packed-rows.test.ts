@@ -3,7 +3,7 @@
 // its rows, and anything off-format fails with a message that says what is wrong. (The real COPY
 // stream is read in tests/integration/gbv/genotype-pages.test.ts.)
 import { describe, expect, it } from "vitest";
-import { readPackedRows } from "../src/gbv/copy-packed-rows";
+import { packedRowPages, readPackedRows } from "../src/gbv/copy-packed-rows";
 
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 
@@ -105,5 +105,44 @@ describe("readPackedRows", () => {
     await expect(readPackedRows(chunked(body, 8), 2, 4, 1, describeRow)).rejects.toThrow("more than the 1 rows");
     const withNull = copyBody([{ texts: ["a", "b"], bytes: null }]);
     await expect(readPackedRows(chunked(withNull, 8), 2, 4, 1, describeRow)).rejects.toThrow("field 3 is NULL");
+  });
+});
+
+describe("packedRowPages", () => {
+  it("cuts the rows into pages of the given size, the last one shorter, each on its own SharedArrayBuffer", async () => {
+    const stride = 6;
+    const rows = rowsOf(5, stride);
+    const pages = [];
+    for await (const p of packedRowPages(chunked(copyBody(rows), 7), 2, stride, 2, describeRow)) pages.push(p);
+    expect(pages.map((p) => p.rows)).toEqual([2, 2, 1]);
+    expect(pages.map((p) => p.texts[0])).toEqual([["id-0", "id-1"], ["id-2", "id-3"], ["id-4"]]);
+    pages.forEach((p, k) => {
+      expect(p.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(p.data.byteLength).toBe(p.rows * stride);
+      expect(Buffer.from(p.data)).toEqual(Buffer.concat(rows.slice(2 * k, 2 * k + p.rows).map((r) => r.bytes)));
+    });
+  });
+
+  it("stops pulling the stream while a page waits to be taken, and closes it when the reader stops early", async () => {
+    const rows = rowsOf(6, 4);
+    const body = copyBody(rows);
+    let pulled = 0;
+    let closed = false;
+    async function* source() {
+      try {
+        for (let i = 0; i < body.length; i += 5) {
+          pulled = i + 5;
+          yield body.subarray(i, i + 5);
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const pages = packedRowPages(source(), 2, 4, 2, describeRow);
+    const first = await pages.next();
+    expect(first.value?.rows).toBe(2);
+    expect(pulled).toBeLessThan(body.length / 2);
+    await pages.return(undefined);
+    expect(closed).toBe(true);
   });
 });

@@ -1,8 +1,8 @@
 // The genotype page reader (gbv/genotype-pages.ts): pages read with COPY … (FORMAT binary) on a raw
 // client in a scoped transaction (db withTenantClient) hold exactly the stored packed bytes, keyset
-// paging visits every current genotype once, row-level security applies as in any tenant
-// transaction, values that would be spliced into the COPY are refused, and a failed read rolls back
-// and leaves the pool usable.
+// paging and the one-COPY page stream visit every current genotype once, row-level security applies
+// as in any tenant transaction, values that would be spliced into the COPY are refused, and a failed
+// read or a reader that stops halfway rolls back and leaves the pool usable.
 import { gbv } from "@reprotech/domain";
 import { withTenantClient } from "@reprotech/db";
 import { bytesPerSample } from "@reprotech/genomics";
@@ -98,6 +98,52 @@ describe("genotype pages read by COPY", () => {
     ).rejects.toThrow(/Not a uuid/);
   });
 
+  it("a reader that stops after the first page ends the COPY: its transaction rolls back, the pool stays usable", async () => {
+    await expect(
+      withTenantClient(world.deps.pool, all, async (client) => {
+        await client.query(`SELECT set_config('app.probe', 'inside', true)`);
+        for await (const page of gbv.genotypePages(client, herd.panelId, N_SNPS, 5)) {
+          expect(page.genotypeIds).toHaveLength(5);
+          throw new Error("scoring failed");
+        }
+      }),
+    ).rejects.toThrow("scoring failed");
+    await expectPoolUsable();
+    // Stopping without an error (break) also leaves the client usable: the transaction commits.
+    const first = await withTenantClient(world.deps.pool, all, async (client) => {
+      let ids: string[] = [];
+      for await (const page of gbv.genotypePages(client, herd.panelId, N_SNPS, 5)) {
+        ids = page.genotypeIds;
+        break;
+      }
+      return ids;
+    });
+    expect(first).toEqual([...herd.genotypeIds].sort().slice(0, 5));
+    await expectPoolUsable();
+  });
+
+  it("a reader that stops halfway through a COPY larger than the socket's buffers leaves the pool usable", async () => {
+    // 150 animals × 60K SNPs: 2.2 MB, most of it still unsent when the reader stops.
+    const tech = (await callerFor(world, world.usersA.technician.email)).caller;
+    const pop = simulatedHerdPopulation(12, 150, 60_000);
+    const big = await storeHerd(world, pop, await registerPanel(tech, pop, "Big chip"), [world.customerA]);
+    await expect(
+      withTenantClient(world.deps.pool, all, async (client) => {
+        for await (const page of gbv.genotypePages(client, big.panelId, 60_000, 10)) {
+          expect(page.genotypeIds).toHaveLength(10);
+          throw new Error("scoring failed");
+        }
+      }),
+    ).rejects.toThrow("scoring failed");
+    await expectPoolUsable();
+    const first = await withTenantClient(world.deps.pool, all, async (client) => {
+      for await (const page of gbv.genotypePages(client, big.panelId, 60_000, 10)) return page.genotypeIds;
+      return [];
+    });
+    expect(first).toEqual([...big.genotypeIds].sort().slice(0, 10));
+    await expectPoolUsable();
+  }, 60_000);
+
   it("a failed read rolls back its transaction and leaves the pool usable", async () => {
     // The wrong SNP count: the rows are read, then refused for their length.
     await expect(
@@ -106,14 +152,18 @@ describe("genotype pages read by COPY", () => {
         return gbv.readGenotypePage(client, herd.panelId, N_SNPS + 8, null, 10);
       }),
     ).rejects.toThrow(/holds \d+ bytes, the panel needs \d+/);
-    // Every connection of the pool still answers, outside any transaction and without the setting.
-    const answers = await Promise.all(
-      Array.from({ length: world.deps.config.DATABASE_POOL_MAX }, () =>
-        world.deps.pool.query<{ probe: string | null; tx: boolean }>(
-          `SELECT current_setting('app.probe', true) AS probe, now() = statement_timestamp() AS tx`,
-        ),
-      ),
-    );
-    for (const a of answers) expect(a.rows[0]).toEqual({ probe: expect.not.stringMatching("inside"), tx: true });
+    await expectPoolUsable();
   });
 });
+
+/** Every connection of the pool still answers, outside any transaction and without the probe setting. */
+async function expectPoolUsable() {
+  const answers = await Promise.all(
+    Array.from({ length: world.deps.config.DATABASE_POOL_MAX }, () =>
+      world.deps.pool.query<{ probe: string | null; tx: boolean }>(
+        `SELECT current_setting('app.probe', true) AS probe, now() = statement_timestamp() AS tx`,
+      ),
+    ),
+  );
+  for (const a of answers) expect(a.rows[0]).toEqual({ probe: expect.not.stringMatching("inside"), tx: true });
+}

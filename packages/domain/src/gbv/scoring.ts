@@ -32,7 +32,7 @@ import type pg from "pg";
 import { query } from "../animals/sql";
 import { beginBatchLoad, finishBatchLoad, pageColumns, stagePage, type ScoredPage } from "./batch-load";
 import { invalidateGbv } from "./cache";
-import { PAGE_SIZE, readGenotypePage, type GenotypePage } from "./genotype-pages";
+import { PAGE_SIZE, genotypePages, readGenotypePage, type GenotypePage } from "./genotype-pages";
 import { loadScoringModels, type ScoringModel } from "./model-store";
 import { lockTraits, recomputePercentiles } from "./percentiles";
 
@@ -197,36 +197,41 @@ function byPanel(models: ScoringModel[]): Map<string, ScoringModel[]> {
 }
 
 /**
- * Reads a panel's current genotypes page by page and scores each: the next page is read (on another
- * connection) while this one is scored on the kernel thread and the previous one stored by `store`
- * (one store at a time, in page order).
+ * Scores a panel's pages as they come: the next page is read (on another connection) while this one is
+ * scored on the kernel thread and the previous one stored by `store` (one store at a time, in page
+ * order).
  */
 async function scorePanelPages(
-  read: (after: string | null) => Promise<GenotypePage | null>,
+  pages: AsyncGenerator<GenotypePage>,
   models: readonly ScoringModel[],
   kernels: KernelPool,
   store: (page: GenotypePage, scored: ScoredPage) => Promise<void>,
   lap: (phase: keyof ScorePhases) => void,
 ): Promise<void> {
-  let next = read(null);
+  let next = pages.next();
   let storing: Promise<void> = Promise.resolve();
-  for (;;) {
-    const page = await next;
-    lap("readMs");
-    if (!page) break;
-    next = read(page.genotypeIds.at(-1)!);
-    // A failed prefetch is reported by the await above on the next turn; until then keep it quiet.
-    next.catch(() => {});
-    const scored = await scorePage(page.matrix, models, kernels);
-    lap("scoreMs");
+  try {
+    for (;;) {
+      const { value: page, done } = await next;
+      lap("readMs");
+      if (done) break;
+      next = pages.next();
+      // A failed read is reported by the await above on the next turn; until then keep it quiet.
+      next.catch(() => {});
+      const scored = await scorePage(page.matrix, models, kernels);
+      lap("scoreMs");
+      await storing;
+      lap("writeMs");
+      storing = store(page, scored);
+      // Reported by the await above (or below, for the last page); until then keep it quiet.
+      storing.catch(() => {});
+    }
     await storing;
     lap("writeMs");
-    storing = store(page, scored);
-    // Reported by the await above (or below, for the last page); until then keep it quiet.
-    storing.catch(() => {});
+  } finally {
+    // Stopped early (a failed store): end the COPY, or its connection would wait for a reader forever.
+    await pages.return(undefined);
   }
-  await storing;
-  lap("writeMs");
 }
 
 /** The gbv-score job: every current genotype on the models' panels, all tenants. */
@@ -261,24 +266,27 @@ export async function scoreModelsBatch(
   try {
     for (const [panelId, group] of byPanel(models)) {
       const nSnps = group[0]!.effects.length;
-      const read = (after: string | null) =>
-        withSystemClient(pool, (client) => readGenotypePage(client, panelId, nSnps, after, opts.pageSize ?? PAGE_SIZE));
+      // Every current genotype of the panel, read on a connection of its own.
+      const walk = (live: readonly ScoringModel[], store: (page: GenotypePage, s: ScoredPage) => Promise<void>) =>
+        withSystemClient(pool, (client) =>
+          scorePanelPages(
+            genotypePages(client, panelId, nSnps, opts.pageSize ?? PAGE_SIZE),
+            live,
+            kernels!,
+            store,
+            lap,
+          ),
+        );
       const loaded = await withSystem(
         db,
         async (tx) => {
           const live = await beginBatchLoad(tx, group);
           if (!live) return null;
           if (live.length)
-            await scorePanelPages(
-              read,
-              live,
-              kernels!,
-              async (page, s) => {
-                await stagePage(tx, page, live, s);
-                await scored(page.genotypeIds.length);
-              },
-              lap,
-            );
+            await walk(live, async (page, s) => {
+              await stagePage(tx, page, live, s);
+              await scored(page.genotypeIds.length);
+            });
           const written = await finishBatchLoad(tx, live);
           lap("writeMs");
           return written;
@@ -290,16 +298,10 @@ export async function scoreModelsBatch(
         continue;
       }
       // Predictions of these models exist already (a retried job): rewritten in place, page by page.
-      await scorePanelPages(
-        read,
-        group,
-        kernels!,
-        async (page, s) => {
-          outcome.predictions += await withSystem(db, (tx) => writePage(tx, page, group, s), { timeout: 5 * 60_000 });
-          await scored(page.genotypeIds.length);
-        },
-        lap,
-      );
+      await walk(group, async (page, s) => {
+        outcome.predictions += await withSystem(db, (tx) => writePage(tx, page, group, s), { timeout: 5 * 60_000 });
+        await scored(page.genotypeIds.length);
+      });
       for (const m of group) pagedTraits.add(m.traitId);
     }
   } finally {
