@@ -3,17 +3,19 @@
 // the job's function on a simulated herd of two farms, with models inserted and published as the
 // import does, and check what the design promises: the partition is attached with its indexes and is
 // reachable only through the parent; a load that fails part-way leaves nothing and the previous
-// version current; page writes (an ingest's scoring) leave a model without its load alone; and the
-// stored percentiles equal percent_rank over the trait's current GBVs, also across two panels.
+// version current; page writes (an ingest's scoring) leave a model without its load alone, and a
+// genotype stored while the batch read the panel is scored right after the load; and the stored
+// percentiles equal percent_rank over the trait's current GBVs, also across two panels.
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { withSystem } from "@reprotech/db";
 import { gbv } from "@reprotech/domain";
-import { alleleFrequencies, simulatePopulation } from "@reprotech/genomics";
+import { alleleFrequencies, sampleRow, simulatePopulation } from "@reprotech/genomics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, createWorld, type World } from "../../support/identity";
+import { newOfficialId } from "../animals/support";
 import { registerPanel, storeHerd, type Herd } from "./models-support";
 
 let world: World;
@@ -208,6 +210,45 @@ describe("a publication's batch load", () => {
     }
     // The first panel's rows were ranked again once the second panel's joined them (HO spans both).
     expect(new Set(rows.map((r) => r.breed))).toEqual(new Set(["HO", "JE"]));
+  }, 60_000);
+
+  it("scores a genotype stored while the batch read the panel right after its load (its own scoring found no partition)", async () => {
+    const v = await publish(other, trait, 5.3);
+    const animalId = randomUUID();
+    const genotypeId = randomUUID();
+    let stored = false;
+    const outcome = await gbv.scoreModelsBatch(world.deps, [v], {
+      pageSize: 25,
+      onProgress: async () => {
+        if (stored) return;
+        stored = true; // after the first page: the COPY has read the panel as it was
+        await world.owner.query(
+          `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, updated_at)
+           VALUES ($1, $2, $3, 'HO', 'female', '2022-01-01', now())`,
+          [animalId, world.customerA, newOfficialId("HO")],
+        );
+        await world.owner.query(
+          `INSERT INTO genotypes (id, customer_id, animal_id, panel_id, upload_id, packed, call_rate, heterozygosity, qc_status, is_current)
+           SELECT $1, $2, $3, panel_id, upload_id, $4, 0.99, 0.3, 'pass', true FROM genotypes WHERE id = $5`,
+          [genotypeId, world.customerA, animalId, Buffer.from(sampleRow(other.pop.genotypes, 0)), other.genotypeIds[0]],
+        );
+        // What its ingest's scoring does now: the model has no partition yet, so no row.
+        expect(
+          (await gbv.scoreAssignedGenotypes(world.deps, { customerId: world.customerA, genotypeIds: [genotypeId] }))
+            .predictions,
+        ).toBe(0);
+      },
+    });
+    expect(outcome).toMatchObject({ genotypes: other.animalIds.length, predictions: other.animalIds.length + 1 });
+    const { rows } = await world.owner.query(
+      `SELECT p.value, q.value AS twin FROM gbv_predictions p
+         JOIN gbv_predictions q ON q.model_id = p.model_id AND q.genotype_id = $3
+        WHERE p.model_id = $1 AND p.genotype_id = $2 AND p.is_current AND p.percentile_breed IS NOT NULL`,
+      [v, genotypeId, other.genotypeIds[0]],
+    );
+    // Same genotype bytes as the herd's first animal: the same GBV.
+    expect(rows).toHaveLength(1);
+    expect(rows[0].value).toBe(rows[0].twin);
   }, 60_000);
 
   it("refuses to stage a model's partition twice, or to attach one never staged", async () => {

@@ -1,10 +1,12 @@
-// How the gbv-score job stores a publication's predictions: one transaction per panel that holds the
-// traits' scoring locks from the first page to COMMIT. Scored pages go to a temporary table; at the
-// end the animals' earlier GBVs of these traits turn into history, each model's rows are written with
-// their percentiles into a new partition while it is still a plain table (no index, no foreign key),
-// and the partition is attached — PostgreSQL builds its indexes in one pass and checks its foreign
-// keys with one query each (migration 20261206000000_gbv_predictions_by_model). Per-row index and
-// foreign-key work was what made a page-by-page insert ~7× the scoring kernel (bench:gbv).
+// How the gbv-score job stores a publication's predictions. The panel's pages are read and scored
+// first (the scores are small: 16 bytes per genotype and model) and kept in a PanelScores; then ONE
+// transaction per panel takes the traits' scoring locks, puts the scores in a temporary table, turns
+// the animals' earlier GBVs of these traits into history, writes each model's rows with their
+// percentiles into a new partition while it is still a plain table (no index, no foreign key) and
+// attaches it — PostgreSQL builds its indexes in one pass and checks its foreign keys with one query
+// each (migration 20261206000000_gbv_predictions_by_model). Per-row index and foreign-key work was
+// what made a page-by-page insert ~7× the scoring kernel (bench:gbv). No read is open while the load
+// transaction runs: the embedded PGlite has one session that cannot interleave two transactions.
 // All or nothing: a crash rolls the whole load back (partition included) and the retried job redoes
 // it; readers see the previous model's GBVs until the COMMIT and the new ones from then on.
 import type { Tx } from "@reprotech/db";
@@ -33,12 +35,34 @@ export function pageColumns(scored: ScoredPage, cols: readonly number[], n: numb
   return { values, rel };
 }
 
+/** A panel's scores, page by page, until the load. */
+export class PanelScores {
+  readonly pages: { genotypeIds: string[]; scored: ScoredPage }[] = [];
+  genotypes = 0;
+
+  add(page: GenotypePage, scored: ScoredPage): void {
+    this.pages.push({ genotypeIds: page.genotypeIds, scored });
+    this.genotypes += page.genotypeIds.length;
+  }
+}
+
+/** Whether a model already has predictions (a partition): a retried job, or a run that finished first. */
+export async function hasPredictions(tx: Tx, models: readonly ScoringModel[]): Promise<boolean> {
+  const [row] = await query<{ any: boolean }>(
+    tx,
+    `SELECT bool_or(to_regclass(gbv_predictions_partition(id)) IS NOT NULL) AS any FROM gbv_models WHERE id = ANY($1::uuid[])`,
+    [models.map((m) => m.id)],
+  );
+  return row?.any ?? false;
+}
+
 /**
- * Opens the load in `tx`: locks the traits, keeps the models still published. Returns null when a
- * model already has predictions (a retried job whose first run committed, or a concurrent run that
- * finished first): those rows are rewritten page by page instead (scoring.ts, writePage).
+ * Stores the panel's scores of `models` (scored in this order). Returns the number of predictions
+ * written, or null when a model has predictions by now (a concurrent run loaded first): those rows are
+ * rewritten page by page instead (scoring.ts, writePage). Genotypes that stopped being current while
+ * the job ran get no GBV (a newer genotype's is on its way).
  */
-export async function beginBatchLoad(tx: Tx, models: readonly ScoringModel[]): Promise<ScoringModel[] | null> {
+export async function loadBatch(tx: Tx, models: readonly ScoringModel[], scores: PanelScores): Promise<number | null> {
   await lockTraits(
     tx,
     models.map((m) => m.traitId),
@@ -51,46 +75,31 @@ export async function beginBatchLoad(tx: Tx, models: readonly ScoringModel[]): P
   );
   if (rows.some((r) => r.partitioned)) return null;
   // A model retired meanwhile is left out, so the load never revives it.
-  const live = models.filter((m) => rows.some((r) => r.id === m.id));
-  if (live.length)
-    await query(
-      tx,
-      `CREATE TEMP TABLE gbv_scored (model_id uuid NOT NULL, genotype_id uuid NOT NULL,
-         value float8 NOT NULL, reliability float8 NOT NULL) ON COMMIT DROP`,
-      [],
-    );
-  return live;
-}
-
-/** Adds a scored page to the load (every model's value for every genotype of the page). */
-export async function stagePage(
-  tx: Tx,
-  page: GenotypePage,
-  models: readonly ScoringModel[],
-  scored: ScoredPage,
-): Promise<void> {
-  const n = page.genotypeIds.length;
-  const { values, rel } = pageColumns(
-    scored,
-    models.map((_, c) => c),
-    n,
-  );
+  const cols = models.map((_, t) => t).filter((t) => rows.some((r) => r.id === models[t]!.id));
+  if (cols.length === 0) return 0;
+  const live = cols.map((t) => models[t]!);
   await query(
     tx,
-    `INSERT INTO gbv_scored (model_id, genotype_id, value, reliability)
-     SELECT m.id, g.id, ($3::float8[])[(m.c - 1) * $5::int + g.i], ($4::float8[])[(m.c - 1) * $5::int + g.i]
-       FROM unnest($1::uuid[]) WITH ORDINALITY AS g(id, i) CROSS JOIN unnest($2::uuid[]) WITH ORDINALITY AS m(id, c)`,
-    [page.genotypeIds, models.map((m) => m.id), Array.from(values), Array.from(rel), n],
+    `CREATE TEMP TABLE gbv_scored (model_id uuid NOT NULL, genotype_id uuid NOT NULL,
+       value float8 NOT NULL, reliability float8 NOT NULL) ON COMMIT DROP`,
+    [],
   );
+  for (const page of scores.pages) {
+    const n = page.genotypeIds.length;
+    const { values, rel } = pageColumns(page.scored, cols, n);
+    await query(
+      tx,
+      `INSERT INTO gbv_scored (model_id, genotype_id, value, reliability)
+       SELECT m.id, g.id, ($3::float8[])[(m.c - 1) * $5::int + g.i], ($4::float8[])[(m.c - 1) * $5::int + g.i]
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS g(id, i) CROSS JOIN unnest($2::uuid[]) WITH ORDINALITY AS m(id, c)`,
+      [page.genotypeIds, live.map((m) => m.id), Array.from(values), Array.from(rel), n],
+    );
+  }
+  return writeLoaded(tx, live);
 }
 
-/**
- * Ends the load: history flip, one partition per model with its percentiles, attach. Genotypes that
- * stopped being current while the job ran get no GBV (a newer genotype's is on its way). Returns the
- * number of predictions written.
- */
-export async function finishBatchLoad(tx: Tx, models: readonly ScoringModel[]): Promise<number> {
-  if (models.length === 0) return 0;
+/** The load's last steps: history flip, one partition per model with its percentiles, attach. */
+async function writeLoaded(tx: Tx, models: readonly ScoringModel[]): Promise<number> {
   // A temporary table has no statistics until analysed: without them the joins below were planned
   // for a few rows and took ~1.5× as long.
   await query(tx, `ANALYZE gbv_scored`, []);

@@ -3,11 +3,11 @@
 // reliabilities from the library (per-animal PEV approximation when the model carries reference
 // information, Daetwyler's expectation otherwise), predictions written per page. Two entry points:
 // - scoreModelsBatch: the gbv-score job after a publication — every current genotype on the panel,
-//   all tenants, in keyset pages (PAGE_SIZE rows, never the whole panel in memory), stored by one
-//   batch load per panel (batch-load.ts: a new partition per model, percentiles included), then every
-//   customer's GBV cache. Three things run at once: the kernel scores a page on ONE worker thread (a
-//   KernelPool of one — the other core is PostgreSQL's), the event loop reads the next page,
-//   PostgreSQL stores the previous one.
+//   all tenants, in pages of PAGE_SIZE rows cut from one COPY (never the whole panel's genotypes in
+//   memory, only their scores), stored by one batch load per panel (batch-load.ts: a new partition
+//   per model, percentiles included), then every customer's GBV cache. While the kernel scores a page
+//   on ONE worker thread (a KernelPool of one — the other core is PostgreSQL's), the event loop reads
+//   the next.
 // - scoreUpload: right after a genotype ingest (jobs.ts) — the upload's stored genotypes with every
 //   published model of its panel, in the customer's own scope, then percentiles and the caches of the
 //   customers whose answers changed; scoreAssignedGenotypes: the same for given genotypes (a sample assigned
@@ -17,7 +17,8 @@
 // what is missing). Writers take the traits' scoring locks and check the model is still published and
 // the genotype still current, so a late page can neither revive a retired model nor make an outdated
 // genotype's GBV current. A model whose batch load has not committed yet has no partition: page
-// writes leave it out, and the load, which reads every current genotype, covers them.
+// writes leave it out, and the batch covers them (its COPY, or right after its load the genotypes
+// stored since).
 import type { Cache } from "@reprotech/cache";
 import { withSystem, withSystemClient, withTenant, withTenantClient, type PrismaClient, type Tx } from "@reprotech/db";
 import {
@@ -30,7 +31,7 @@ import {
 } from "@reprotech/genomics";
 import type pg from "pg";
 import { query } from "../animals/sql";
-import { beginBatchLoad, finishBatchLoad, pageColumns, stagePage, type ScoredPage } from "./batch-load";
+import { hasPredictions, loadBatch, PanelScores, pageColumns, type ScoredPage } from "./batch-load";
 import { invalidateGbv } from "./cache";
 import { PAGE_SIZE, genotypePages, readGenotypePage, type GenotypePage } from "./genotype-pages";
 import { loadScoringModels, type ScoringModel } from "./model-store";
@@ -197,6 +198,57 @@ function byPanel(models: ScoringModel[]): Map<string, ScoringModel[]> {
 }
 
 /**
+ * After a batch load: the panel's current genotypes stored after the load's COPY had read the panel.
+ * Their ingest's scoring ran before the load committed, found no partition for these models and left
+ * them out; now their rows are written like any page. Returns the predictions written.
+ */
+async function scoreStoredMeanwhile(
+  { db, pool }: ScoringDb,
+  panelId: string,
+  nSnps: number,
+  models: readonly ScoringModel[],
+): Promise<number> {
+  const missing = await withSystem(db, (tx) =>
+    query<{ id: string }>(
+      tx,
+      `SELECT g.id::text AS id FROM genotypes g
+        WHERE g.panel_id = $1::uuid AND g.is_current
+          AND EXISTS (SELECT 1 FROM gbv_models m
+                       WHERE m.id = ANY($2::uuid[]) AND m.status = 'published'
+                         AND NOT EXISTS (SELECT 1 FROM gbv_predictions p WHERE p.model_id = m.id AND p.genotype_id = g.id))
+        ORDER BY g.id`,
+      [panelId, models.map((m) => m.id)],
+    ),
+  );
+  let written = 0;
+  for (let i = 0; i < missing.length; i += PAGE_SIZE) {
+    const genotypeIds = missing.slice(i, i + PAGE_SIZE).map((r) => r.id);
+    const page = await withSystemClient(pool, (client) =>
+      readGenotypePage(client, panelId, nSnps, null, PAGE_SIZE, { genotypeIds }),
+    );
+    if (!page) continue;
+    const scored = await scorePage(page.matrix, models);
+    written += await withSystem(db, (tx) => writePage(tx, page, models, scored));
+  }
+  return written;
+}
+
+/**
+ * A panel's current genotypes page by page, each page read in a transaction of its own, so page
+ * writes can run between reads (the embedded PGlite's one session cannot interleave a write
+ * transaction with a COPY still open on another connection).
+ */
+async function* keysetPages(pool: pg.Pool, panelId: string, nSnps: number, pageSize: number) {
+  let after: string | null = null;
+  for (;;) {
+    const page = await withSystemClient(pool, (client) => readGenotypePage(client, panelId, nSnps, after, pageSize));
+    if (!page) return;
+    yield page;
+    after = page.genotypeIds.at(-1)!;
+  }
+}
+
+/**
  * Scores a panel's pages as they come: the next page is read (on another connection) while this one is
  * scored on the kernel thread and the previous one stored by `store` (one store at a time, in page
  * order).
@@ -261,47 +313,49 @@ export async function scoreModelsBatch(
     outcome.genotypes += n;
     await opts.onProgress?.(outcome.genotypes);
   };
-  // Percentiles of traits stored page by page are recomputed at the end; a batch load writes its own.
+  // Percentiles of traits with rows written page by page are recomputed at the end; a batch load
+  // writes its own.
   const pagedTraits = new Set<string>();
   try {
     for (const [panelId, group] of byPanel(models)) {
       const nSnps = group[0]!.effects.length;
-      // Every current genotype of the panel, read on a connection of its own.
-      const walk = (live: readonly ScoringModel[], store: (page: GenotypePage, s: ScoredPage) => Promise<void>) =>
-        withSystemClient(pool, (client) =>
+      const pageSize = opts.pageSize ?? PAGE_SIZE;
+      if (!(await withSystem(db, (tx) => hasPredictions(tx, group)))) {
+        // Every current genotype of the panel from one COPY, scored and kept; then one load.
+        const scores = new PanelScores();
+        await withSystemClient(pool, (client) =>
           scorePanelPages(
-            genotypePages(client, panelId, nSnps, opts.pageSize ?? PAGE_SIZE),
-            live,
+            genotypePages(client, panelId, nSnps, pageSize),
+            group,
             kernels!,
-            store,
+            async (page, s) => {
+              scores.add(page, s);
+              await scored(page.genotypeIds.length);
+            },
             lap,
           ),
         );
-      const loaded = await withSystem(
-        db,
-        async (tx) => {
-          const live = await beginBatchLoad(tx, group);
-          if (!live) return null;
-          if (live.length)
-            await walk(live, async (page, s) => {
-              await stagePage(tx, page, live, s);
-              await scored(page.genotypeIds.length);
-            });
-          const written = await finishBatchLoad(tx, live);
-          lap("writeMs");
-          return written;
-        },
-        { timeout: 30 * 60_000 },
-      );
-      if (loaded !== null) {
-        outcome.predictions += loaded;
-        continue;
+        const loaded = await withSystem(db, (tx) => loadBatch(tx, group, scores), { timeout: 30 * 60_000 });
+        lap("writeMs");
+        if (loaded !== null) {
+          const meanwhile = await scoreStoredMeanwhile({ db, pool }, panelId, nSnps, group);
+          outcome.predictions += loaded + meanwhile;
+          if (meanwhile) for (const m of group) pagedTraits.add(m.traitId);
+          continue;
+        }
+        outcome.genotypes -= scores.genotypes; // scored again below
       }
       // Predictions of these models exist already (a retried job): rewritten in place, page by page.
-      await walk(group, async (page, s) => {
-        outcome.predictions += await withSystem(db, (tx) => writePage(tx, page, group, s), { timeout: 5 * 60_000 });
-        await scored(page.genotypeIds.length);
-      });
+      await scorePanelPages(
+        keysetPages(pool, panelId, nSnps, pageSize),
+        group,
+        kernels!,
+        async (page, s) => {
+          outcome.predictions += await withSystem(db, (tx) => writePage(tx, page, group, s), { timeout: 5 * 60_000 });
+          await scored(page.genotypeIds.length);
+        },
+        lap,
+      );
       for (const m of group) pagedTraits.add(m.traitId);
     }
   } finally {
