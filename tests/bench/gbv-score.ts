@@ -3,12 +3,12 @@
 //   a. baseline — scoreGenotypes on the 10,000 × 60K packed matrix in memory, 4 traits in one call
 //      (the models share their allele frequencies, as imports centred on the panel's genotypes do);
 //   b. the gbv-score job (BullMQ, handlers registered as the worker registers them) from enqueue to
-//      completion: keyset pages of packed rows read from PostgreSQL by binary COPY, the same kernel
-//      (on one worker thread, so the next page is read meanwhile), Daetwyler
-//      reliabilities, 40,000 predictions written, percentiles within breed and customer recomputed,
-//      caches invalidated — first for v1 of the 4 traits (inserts), then for v2 (every animal's v1
-//      GBV turns into history). Ratio b / a, goal ≤ 3×. Each page's write (one flip UPDATE and one
-//      INSERT for the 4 traits) overlaps reading and scoring the next page.
+//      completion: the panel's packed rows read from PostgreSQL by one binary COPY cut into pages,
+//      the same kernel (on one worker thread, so the next page is read meanwhile), Daetwyler
+//      reliabilities, then the batch load: 40,000 predictions into one new partition per model with
+//      their percentiles within breed and customer, attached; caches invalidated — first for v1 of
+//      the 4 traits, then for v2 (every animal's v1 GBV turns into history). Ratio b / a, goal ≤ 3×.
+//      "write" below is the load; "percentiles" only counts for the page-by-page path (a re-run).
 // Genotypes come from the library's simulator and packer, seeded straight into the database.
 import { randomUUID } from "node:crypto";
 import { createCacheRuntime, gbvScoreQueue } from "@reprotech/cache";
