@@ -14,7 +14,10 @@
 --   but the percentile update's join).
 -- - gbv_predictions_one_current (at most one current row per animal and trait) cannot exist on a
 --   partitioned table (unique indexes must contain model_id). Writers keep that rule under the trait's
---   scoring lock (percentiles.ts), as they already did before inserting.
+--   scoring lock (percentiles.ts): each flips the animals' current rows and inserts for one set of
+--   genotypes decided in one statement (scoring.ts writePage, batch-load.ts).
+-- - Attaching clones the parent's foreign keys, which locks the referenced tables against writes until
+--   COMMIT: the batch load attaches last (batch-load.ts).
 -- - Indexes: (customer_id, trait_id, value) serves a farm's ranking, (animal_id, trait_id) an animal's
 --   GBVs and history and the animal FK's cascade, (genotype_id) the genotype FK's cascade. A partition
 --   holds one model, so one trait: percentiles and '*'-scope distributions read a trait's partitions
@@ -27,11 +30,16 @@ CREATE FUNCTION gbv_predictions_partition(model uuid) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT 'gbv_predictions_' || replace(model::text, '-', '') $$;
 
 -- A new model's partition as a plain table the application role may fill (INSERT, and SELECT for
--- the rows it just wrote), in the caller's transaction. Refused if the partition exists already.
+-- the rows it just wrote), in the caller's transaction. Refused if the partition exists already, and
+-- to a farm's scope (only the system scope scores, and the staged table has no row-level security).
+-- search_path ends with pg_temp so that a caller's temporary table can never stand in for ours.
 CREATE FUNCTION gbv_predictions_stage(model uuid) RETURNS text
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE name text := gbv_predictions_partition(model);
 BEGIN
+  IF coalesce(current_setting('app.customer_ids', true), '') NOT IN ('', '*') THEN
+    RAISE EXCEPTION 'predictions are staged in the system scope only';
+  END IF;
   IF to_regclass(name) IS NOT NULL THEN
     RAISE EXCEPTION 'the predictions of model % have a partition already', model;
   END IF;
@@ -43,7 +51,7 @@ $$;
 
 -- Attaches a staged partition (returns its name): its indexes are built and its foreign keys checked here.
 CREATE FUNCTION gbv_predictions_attach(model uuid) RETURNS text
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE name text := gbv_predictions_partition(model);
 BEGIN
   EXECUTE format('REVOKE ALL ON %I FROM reprotech_app', name);

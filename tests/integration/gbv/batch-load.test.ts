@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { withSystem } from "@reprotech/db";
+import { withSystem, withTenant } from "@reprotech/db";
 import { gbv } from "@reprotech/domain";
 import { alleleFrequencies, sampleRow, simulatePopulation } from "@reprotech/genomics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -251,8 +251,13 @@ describe("a publication's batch load", () => {
     expect(rows[0].value).toBe(rows[0].twin);
   }, 60_000);
 
-  it("refuses to stage a model's partition twice, or to attach one never staged", async () => {
+  it("refuses to stage a model's partition twice, in a farm's scope, or to attach one never staged", async () => {
     await expect(world.owner.query(`SELECT gbv_predictions_stage($1)`, [v1])).rejects.toThrow(/partition already/);
+    await expect(
+      withTenant(world.deps.db, { customerIds: [world.customerA], userId: null }, (tx) =>
+        tx.$queryRawUnsafe(`SELECT gbv_predictions_stage($1::uuid)::text AS p`, randomUUID()),
+      ),
+    ).rejects.toThrow(/system scope only/);
     await expect(world.owner.query(`SELECT gbv_predictions_attach($1)`, [randomUUID()])).rejects.toThrow(
       /does not exist/,
     );

@@ -4,8 +4,10 @@
 // the animals' earlier GBVs of these traits into history, writes each model's rows with their
 // percentiles into a new partition while it is still a plain table (no index, no foreign key) and
 // attaches it — PostgreSQL builds its indexes in one pass and checks its foreign keys with one query
-// each (migration 20261206000000_gbv_predictions_by_model). Per-row index and foreign-key work was
-// what made a page-by-page insert ~7× the scoring kernel (bench:gbv). No read is open while the load
+// each, under locks on the referenced tables held until COMMIT, so the attaches come last
+// (migration 20261206000000_gbv_predictions_by_model). Per-row index and foreign-key work was what
+// made a page-by-page insert ~7× the scoring kernel (bench:gbv). The traits' scoring locks are held
+// for the load only (about 0.7 s per 10,000 animals × 4 traits), not while the panel is read. No read is open while the load
 // transaction runs: the embedded PGlite has one session that cannot interleave two transactions.
 // All or nothing: a crash rolls the whole load back (partition included) and the retried job redoes
 // it; readers see the previous model's GBVs until the COMMIT and the new ones from then on.
@@ -13,7 +15,7 @@ import type { Tx } from "@reprotech/db";
 import { query } from "../animals/sql";
 import type { GenotypePage } from "./genotype-pages";
 import type { ScoringModel } from "./model-store";
-import { PERCENTILE_COLUMNS, lockTraits, rankingValue, recomputePercentiles } from "./percentiles";
+import { PERCENTILE_COLUMNS, lockTraits, rankingValue } from "./percentiles";
 
 /** Values and reliabilities of one page, one array per model (as scorePage returns them). */
 export interface ScoredPage {
@@ -46,14 +48,15 @@ export class PanelScores {
   }
 }
 
-/** Whether a model already has predictions (a partition): a retried job, or a run that finished first. */
-export async function hasPredictions(tx: Tx, models: readonly ScoringModel[]): Promise<boolean> {
-  const [row] = await query<{ any: boolean }>(
+/** The models that already have predictions (a partition): a retried job, or a run that finished first. */
+export async function modelsWithPredictions(tx: Tx, models: readonly ScoringModel[]): Promise<Set<string>> {
+  const rows = await query<{ id: string }>(
     tx,
-    `SELECT bool_or(to_regclass(gbv_predictions_partition(id)) IS NOT NULL) AS any FROM gbv_models WHERE id = ANY($1::uuid[])`,
+    `SELECT id::text AS id FROM gbv_models
+      WHERE id = ANY($1::uuid[]) AND to_regclass(gbv_predictions_partition(id)) IS NOT NULL`,
     [models.map((m) => m.id)],
   );
-  return row?.any ?? false;
+  return new Set(rows.map((r) => r.id));
 }
 
 /**
@@ -98,18 +101,33 @@ export async function loadBatch(tx: Tx, models: readonly ScoringModel[], scores:
   return writeLoaded(tx, live);
 }
 
-/** The load's last steps: history flip, one partition per model with its percentiles, attach. */
+/**
+ * The load's last steps: history flip, one partition per model with the percentiles of its rows (and
+ * of the trait's other current GBVs, which the new rows move), then the attaches, last: attaching
+ * clones the parent's foreign keys, which locks the five referenced tables (customers, animals,
+ * genotypes, traits, models) against writes until COMMIT, so nothing may follow them.
+ */
 async function writeLoaded(tx: Tx, models: readonly ScoringModel[]): Promise<number> {
-  // A temporary table has no statistics until analysed: without them the joins below were planned
-  // for a few rows and took ~1.5× as long.
-  await query(tx, `ANALYZE gbv_scored`, []);
+  // Which genotypes are still current is decided once, here: the flip and the inserts below use this
+  // set, so no animal can end with two current GBVs of a trait, or none, if a genotype changes
+  // meanwhile (a newer one's scoring waits for the trait lock and supersedes these rows).
+  await query(
+    tx,
+    `CREATE TEMP TABLE gbv_loaded ON COMMIT DROP AS
+       SELECT s.model_id, m.trait_id, s.genotype_id, g.animal_id, g.customer_id, a.breed, s.value, s.reliability
+         FROM gbv_scored s JOIN genotypes g ON g.id = s.genotype_id AND g.is_current
+         JOIN animals a ON a.id = g.animal_id JOIN gbv_models m ON m.id = s.model_id`,
+    [],
+  );
+  // A temporary table has no statistics until analysed: without them the statements below were
+  // planned for a few rows and took ~1.5× as long.
+  await query(tx, `ANALYZE gbv_loaded`, []);
   // The animals' earlier current GBVs of these traits become history (HOT updates: is_current is in
   // no index).
   await query(
     tx,
-    `UPDATE gbv_predictions p SET is_current = false
-       FROM gbv_scored s JOIN genotypes g ON g.id = s.genotype_id AND g.is_current JOIN gbv_models m ON m.id = s.model_id
-      WHERE p.animal_id = g.animal_id AND p.trait_id = m.trait_id AND p.is_current`,
+    `UPDATE gbv_predictions p SET is_current = false FROM gbv_loaded l
+      WHERE p.animal_id = l.animal_id AND p.trait_id = l.trait_id AND p.is_current`,
     [],
   );
   let written = 0;
@@ -120,19 +138,16 @@ async function writeLoaded(tx: Tx, models: readonly ScoringModel[]): Promise<num
       [model.id],
     );
     // Percentiles over the trait's current GBVs once these rows join them: this model's and those of
-    // animals it does not score (genotyped on another panel).
+    // animals it does not score (genotyped on another panel), whose changed percentiles are rewritten.
     const [row] = await query<{ n: number }>(
       tx,
-      `WITH mine AS (
-         SELECT g.customer_id, g.animal_id, s.genotype_id, s.value, s.reliability
-           FROM gbv_scored s JOIN genotypes g ON g.id = s.genotype_id AND g.is_current
-          WHERE s.model_id = $1::uuid),
-       v AS (
-         SELECT true AS mine, r.customer_id, r.animal_id, r.genotype_id, r.value, r.reliability, a.breed,
-                t.id AS trait_id, ${rankingValue("r.value")} AS v
-           FROM mine r JOIN animals a ON a.id = r.animal_id JOIN gbv_traits t ON t.id = $2::uuid
+      `WITH v AS (
+         SELECT true AS mine, l.model_id, l.customer_id, l.animal_id, l.genotype_id, l.value, l.reliability, l.breed,
+                l.trait_id, ${rankingValue("l.value")} AS v
+           FROM gbv_loaded l JOIN gbv_traits t ON t.id = l.trait_id
+          WHERE l.model_id = $1::uuid
          UNION ALL
-         SELECT false, p.customer_id, p.animal_id, p.genotype_id, p.value, p.reliability, a.breed,
+         SELECT false, p.model_id, p.customer_id, p.animal_id, p.genotype_id, p.value, p.reliability, a.breed,
                 p.trait_id, ${rankingValue("p.value")}
            FROM gbv_predictions p JOIN animals a ON a.id = p.animal_id JOIN gbv_traits t ON t.id = p.trait_id
           WHERE p.trait_id = $2::uuid AND p.is_current),
@@ -140,23 +155,23 @@ async function writeLoaded(tx: Tx, models: readonly ScoringModel[]): Promise<num
        written AS (
          INSERT INTO "${partition}" (customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability,
                                      percentile_breed, percentile_customer, is_current)
-         SELECT customer_id, animal_id, trait_id, $1::uuid, genotype_id, value, reliability, pb, pc, true
+         SELECT customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability, pb, pc, true
            FROM ranked WHERE mine
+         RETURNING 1),
+       reranked AS (
+         UPDATE gbv_predictions p SET percentile_breed = r.pb, percentile_customer = r.pc
+           FROM ranked r
+          WHERE NOT r.mine AND p.model_id = r.model_id AND p.genotype_id = r.genotype_id
+            AND (p.percentile_breed IS DISTINCT FROM r.pb OR p.percentile_customer IS DISTINCT FROM r.pc)
          RETURNING 1)
-       SELECT count(*)::int AS n FROM written`,
+       SELECT (SELECT count(*)::int FROM written) AS n, (SELECT count(*)::int FROM reranked) AS reranked`,
       [model.id, model.traitId],
     );
     written += row?.n ?? 0;
-    await query(tx, `SELECT gbv_predictions_attach($1::uuid) AS partition`, [model.id]);
   }
-  // Animals of these traits scored by other models (another panel) rank among the new rows now.
-  const traitIds = [...new Set(models.map((m) => m.traitId))];
-  const [others] = await query<{ any: boolean }>(
-    tx,
-    `SELECT EXISTS (SELECT 1 FROM gbv_predictions
-                     WHERE trait_id = ANY($1::uuid[]) AND is_current AND model_id <> ALL($2::uuid[])) AS any`,
-    [traitIds, models.map((m) => m.id)],
-  );
-  if (others?.any) await recomputePercentiles(tx, traitIds);
+  // A writer of those tables that holds its lock longer fails the load (the job retries) rather than
+  // queueing every other writer behind the waiting attach.
+  await query(tx, `SELECT set_config('lock_timeout', '5s', true) AS lock_timeout`, []);
+  for (const model of models) await query(tx, `SELECT gbv_predictions_attach($1::uuid) AS partition`, [model.id]);
   return written;
 }

@@ -27,7 +27,7 @@ async function lockModel(tx: Tx, modelId: string): Promise<LockedModel> {
   );
   if (!m) throw new AppError("NOT_FOUND", "Model not found");
   // A scoring transaction of the trait checks the model is still published under this lock, so a
-  // status change and a scoring never interleave (scoring.ts).
+  // status change and a scoring never interleave (scoring.ts, batch-load.ts).
   await lockTraitScoring(tx, m.traitId);
   return m;
 }

@@ -3,7 +3,7 @@
 // value ranks higher. Every trait of a scoring run in ONE statement (one pass over their current rows,
 // one sort); only rows whose percentile changed are written. Runs in the '*' scope (breeds span
 // farms), under the traits' scoring locks so concurrent scorings never interleave with it. A batch
-// scoring computes its new rows' percentiles with the same columns while loading them (scoring.ts).
+// scoring computes its new rows' percentiles with the same columns while loading them (batch-load.ts).
 import type { Tx } from "@reprotech/db";
 import { query } from "../animals/sql";
 

@@ -1,7 +1,7 @@
 // Scoring genotypes with published models: the genomics library's table-lookup kernel
 // (scoreGenotypes) over pages of packed rows (read as raw bytes by COPY, genotype-pages.ts),
 // reliabilities from the library (per-animal PEV approximation when the model carries reference
-// information, Daetwyler's expectation otherwise), predictions written per page. Two entry points:
+// information, Daetwyler's expectation otherwise). Two entry points:
 // - scoreModelsBatch: the gbv-score job after a publication — every current genotype on the panel,
 //   all tenants, in pages of PAGE_SIZE rows cut from one COPY (never the whole panel's genotypes in
 //   memory, only their scores), stored by one batch load per panel (batch-load.ts: a new partition
@@ -31,7 +31,7 @@ import {
 } from "@reprotech/genomics";
 import type pg from "pg";
 import { query } from "../animals/sql";
-import { hasPredictions, loadBatch, PanelScores, pageColumns, type ScoredPage } from "./batch-load";
+import { loadBatch, modelsWithPredictions, PanelScores, pageColumns, type ScoredPage } from "./batch-load";
 import { invalidateGbv } from "./cache";
 import { PAGE_SIZE, genotypePages, readGenotypePage, type GenotypePage } from "./genotype-pages";
 import { loadScoringModels, type ScoringModel } from "./model-store";
@@ -153,16 +153,6 @@ async function writePage(tx: Tx, page: GenotypePage, models: readonly ScoringMod
   const pageRows = `SELECT g.id, g.animal_id, g.customer_id, r.i
        FROM unnest($1::uuid[]) WITH ORDINALITY AS r(id, i) JOIN genotypes g ON g.id = r.id AND g.is_current`;
   const modelRows = `unnest($2::uuid[], $3::uuid[]) WITH ORDINALITY AS m(model_id, trait_id, c)`;
-  // The animal's earlier current GBV for the trait becomes history (not this very row: re-runs keep it).
-  await query(
-    tx,
-    `WITH g AS (${pageRows})
-     UPDATE gbv_predictions p SET is_current = false
-       FROM g, ${modelRows}
-      WHERE p.animal_id = g.animal_id AND p.trait_id = m.trait_id AND p.is_current
-        AND NOT (p.model_id = m.model_id AND p.genotype_id = g.id)`,
-    [page.genotypeIds, modelIds, traitIds],
-  );
   // A first scoring (no row of these models for these genotypes yet — the usual case) inserts plainly;
   // a re-run (retried job, re-published scores) rewrites its rows in place. Nothing else can add rows
   // for these models meanwhile: their traits are locked.
@@ -171,13 +161,23 @@ async function writePage(tx: Tx, page: GenotypePage, models: readonly ScoringMod
     `SELECT EXISTS (SELECT 1 FROM gbv_predictions WHERE model_id = ANY($1::uuid[]) AND genotype_id = ANY($2::uuid[])) AS any`,
     [modelIds, page.genotypeIds],
   );
+  // ONE statement, so the flip and the insert see the same current genotypes: the animal's earlier
+  // current GBV for the trait becomes history (not this very row: re-runs keep it) and the new one is
+  // written — never two current GBVs of a trait, nor none, if a genotype changes meanwhile.
   const rows = await query<{ n: number }>(
     tx,
-    `WITH written AS (
+    `WITH g AS (${pageRows}),
+     flipped AS (
+       UPDATE gbv_predictions p SET is_current = false
+         FROM g, ${modelRows}
+        WHERE p.animal_id = g.animal_id AND p.trait_id = m.trait_id AND p.is_current
+          AND NOT (p.model_id = m.model_id AND p.genotype_id = g.id)
+       RETURNING 1),
+     written AS (
        INSERT INTO gbv_predictions (customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability, is_current)
        SELECT g.customer_id, g.animal_id, m.trait_id, m.model_id, g.id,
               ($4::float8[])[(m.c - 1) * $6::int + g.i], ($5::float8[])[(m.c - 1) * $6::int + g.i], true
-         FROM (${pageRows}) g CROSS JOIN ${modelRows}
+         FROM g CROSS JOIN ${modelRows}
        ${
          rerun?.any
            ? `ON CONFLICT (model_id, genotype_id) DO UPDATE
@@ -249,9 +249,8 @@ async function* keysetPages(pool: pg.Pool, panelId: string, nSnps: number, pageS
 }
 
 /**
- * Scores a panel's pages as they come: the next page is read (on another connection) while this one is
- * scored on the kernel thread and the previous one stored by `store` (one store at a time, in page
- * order).
+ * Scores a panel's pages as they come: the next page is read while this one is scored on the kernel
+ * thread and the previous one stored by `store` (one store at a time, in page order).
  */
 async function scorePanelPages(
   pages: AsyncGenerator<GenotypePage>,
@@ -320,13 +319,17 @@ export async function scoreModelsBatch(
     for (const [panelId, group] of byPanel(models)) {
       const nSnps = group[0]!.effects.length;
       const pageSize = opts.pageSize ?? PAGE_SIZE;
-      if (!(await withSystem(db, (tx) => hasPredictions(tx, group)))) {
+      const withRows = await withSystem(db, (tx) => modelsWithPredictions(tx, group));
+      const fresh = group.filter((m) => !withRows.has(m.id));
+      // Models with predictions already (a retried job) have them rewritten in place, page by page.
+      let paged = group.filter((m) => withRows.has(m.id));
+      if (fresh.length) {
         // Every current genotype of the panel from one COPY, scored and kept; then one load.
         const scores = new PanelScores();
         await withSystemClient(pool, (client) =>
           scorePanelPages(
             genotypePages(client, panelId, nSnps, pageSize),
-            group,
+            fresh,
             kernels!,
             async (page, s) => {
               scores.add(page, s);
@@ -335,28 +338,29 @@ export async function scoreModelsBatch(
             lap,
           ),
         );
-        const loaded = await withSystem(db, (tx) => loadBatch(tx, group, scores), { timeout: 30 * 60_000 });
+        const loaded = await withSystem(db, (tx) => loadBatch(tx, fresh, scores), { timeout: 30 * 60_000 });
         lap("writeMs");
-        if (loaded !== null) {
-          const meanwhile = await scoreStoredMeanwhile({ db, pool }, panelId, nSnps, group);
+        if (loaded === null)
+          paged = group; // a concurrent run loaded first
+        else {
+          const meanwhile = await scoreStoredMeanwhile({ db, pool }, panelId, nSnps, fresh);
           outcome.predictions += loaded + meanwhile;
-          if (meanwhile) for (const m of group) pagedTraits.add(m.traitId);
-          continue;
+          if (meanwhile) for (const m of fresh) pagedTraits.add(m.traitId);
         }
-        outcome.genotypes -= scores.genotypes; // scored again below
+        if (paged.length) outcome.genotypes -= scores.genotypes; // the panel is read again below
       }
-      // Predictions of these models exist already (a retried job): rewritten in place, page by page.
+      if (paged.length === 0) continue;
       await scorePanelPages(
         keysetPages(pool, panelId, nSnps, pageSize),
-        group,
+        paged,
         kernels!,
         async (page, s) => {
-          outcome.predictions += await withSystem(db, (tx) => writePage(tx, page, group, s), { timeout: 5 * 60_000 });
+          outcome.predictions += await withSystem(db, (tx) => writePage(tx, page, paged, s), { timeout: 5 * 60_000 });
           await scored(page.genotypeIds.length);
         },
         lap,
       );
-      for (const m of group) pagedTraits.add(m.traitId);
+      for (const m of paged) pagedTraits.add(m.traitId);
     }
   } finally {
     await kernels?.close();
