@@ -80,6 +80,9 @@ async function insertModel(owner: pg.Pool, traitId: string, panelId: string, ver
       Buffer.from(gbv.encodeFloat64(freqs)),
     ],
   );
+  // Its predictions' partition, made as the gbv-score job makes it (then attached empty: rows follow).
+  await owner.query(`SELECT gbv_predictions_stage($1)`, [id]);
+  await owner.query(`SELECT gbv_predictions_attach($1)`, [id]);
   return id;
 }
 
@@ -174,9 +177,9 @@ export async function seedHerd(
   const SCALE: Record<TraitCode, number> = { milk_production: 400, fertility: 3, disease_resistance: 5, longevity: 6 };
   for (const code of options.traits ?? TRAIT_CODES) {
     await owner.query(
-      `INSERT INTO gbv_predictions (id, customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability,
+      `INSERT INTO gbv_predictions (customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability,
                                     percentile_breed, percentile_customer)
-       SELECT gen_random_uuid(), $1, p.animal_id, $2, $3, p.genotype_id, p.value, p.rel, p.pb, p.pc
+       SELECT $1, p.animal_id, $2, $3, p.genotype_id, p.value, p.rel, p.pb, p.pc
          FROM unnest($4::uuid[], $5::uuid[], $6::float8[], $7::float8[], $8::float8[], $9::float8[])
               AS p(animal_id, genotype_id, value, rel, pb, pc)`,
       [
