@@ -7,8 +7,9 @@
 // each, under locks on the referenced tables held until COMMIT, so the attaches come last
 // (migration 20261206000000_gbv_predictions_by_model). Per-row index and foreign-key work was what
 // made a page-by-page insert ~7× the scoring kernel (bench:gbv). The traits' scoring locks are held
-// for the load only (about 0.7 s per 10,000 animals × 4 traits), not while the panel is read. No read is open while the load
-// transaction runs: the embedded PGlite has one session that cannot interleave two transactions.
+// for the load only (about 1 s per 10,000 animals × 4 traits), not while the panel is read. No read
+// is open while the load transaction runs: the embedded PGlite has one session that cannot interleave
+// two transactions.
 // All or nothing: a crash rolls the whole load back (partition included) and the retried job redoes
 // it; readers see the previous model's GBVs until the COMMIT and the new ones from then on.
 import type { Tx } from "@reprotech/db";

@@ -1,7 +1,8 @@
 // Reading the current genotypes on a panel a page at a time (one COPY cut into pages, or a page of an
-// upload's or given genotypes), so scoring and frequency counts never hold every packed row at once: 10,000 animals × 60K SNPs is 150 MB of
-// packed bytes, a page of PAGE_SIZE rows ~30 MB. The rows of a page are concatenated into one
-// PackedMatrix (on a SharedArrayBuffer, so a kernel thread takes it without a copy).
+// upload's or given genotypes), so scoring and frequency counts never hold every packed row at once:
+// 10,000 animals × 60K SNPs is 150 MB of packed bytes, a page of PAGE_SIZE rows ~30 MB. The rows of a
+// page are concatenated into one PackedMatrix (on a SharedArrayBuffer, so a kernel thread takes it
+// without a copy).
 //
 // Pages are read with `COPY (SELECT …) TO STDOUT (FORMAT binary)` on a raw pg client in a scoped
 // transaction (withTenantClient): bytea arrives as its raw bytes. A plain query (Prisma's or pg's)
