@@ -5,7 +5,8 @@
 // reachable only through the parent; a load that fails part-way leaves nothing and the previous
 // version current; page writes (an ingest's scoring) leave a model without its load alone, and a
 // genotype stored while the batch read the panel is scored right after the load; and the stored
-// percentiles equal percent_rank over the trait's current GBVs, also across two panels.
+// percentiles equal percent_rank over the trait's current GBVs, also across two panels; each model's
+// load commits alone, and a job failing after one of them committed is finished by its retry.
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -250,6 +251,67 @@ describe("a publication's batch load", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].value).toBe(rows[0].twin);
   }, 60_000);
+
+  it("commits each model's load alone: one trait switches while the other's load fails; the retried job finishes it, nothing twice", async () => {
+    const newTrait = async (code: string) =>
+      (
+        await world.owner.query<{ id: string }>(
+          `INSERT INTO gbv_traits (id, code, name, unit, higher_is_better, default_heritability)
+           VALUES (gen_random_uuid(), $1, $1, 'units', true, 0.2) RETURNING id::text`,
+          [`${code}_${randomUUID().slice(0, 8)}`],
+        )
+      ).rows[0]!.id;
+    const [traitA, traitB] = [await newTrait("lanes_a"), await newTrait("lanes_b")];
+    const [a1, b1] = [await publish(herd, traitA, 6.1), await publish(herd, traitB, 6.2)];
+    await gbv.scoreModelsBatch(world.deps, [a1, b1], { pageSize: 40 });
+    const [a2, b2] = [await publish(herd, traitA, 6.3), await publish(herd, traitB, 6.4)];
+
+    // Trait B's scoring lock held elsewhere: b2's load waits for it while a2's commits; then the
+    // waiting statement is cancelled, as a lost connection or a shutdown would end it.
+    const holder = await world.owner.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query(`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended($1, 7))`, [`gbv-score:${traitB}`]);
+      const job = gbv.scoreModelsBatch(world.deps, [a2, b2], { pageSize: 40 });
+      job.catch(() => {});
+      const { rows: pid } = await holder.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`);
+      for (let waited = 0; ; waited += 50) {
+        const done = (await counts(a2)).current === N_ANIMALS;
+        const { rows: blocked } = await world.owner.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))`,
+          [pid[0]!.pid],
+        );
+        if (done && blocked.length === 1) {
+          await world.owner.query(`SELECT pg_cancel_backend($1)`, [blocked[0]!.pid]);
+          break;
+        }
+        if (waited > 30_000) throw new Error("a2's load never committed beside b2's waiting one");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await expect(job).rejects.toThrow(/cancel/);
+    } finally {
+      await holder.query("ROLLBACK");
+      holder.release();
+    }
+    expect(await counts(a2)).toEqual({ n: N_ANIMALS, current: N_ANIMALS });
+    expect(await counts(a1)).toEqual({ n: N_ANIMALS, current: 0 });
+    expect(await partitionOf(b2)).toMatchObject({ attached: false });
+    expect(await counts(b2)).toEqual({ n: 0, current: 0 });
+    expect(await counts(b1)).toEqual({ n: N_ANIMALS, current: N_ANIMALS });
+
+    // The retry: a2's rows are rewritten in place, b2 is loaded.
+    const outcome = await gbv.scoreModelsBatch(world.deps, [a2, b2], { pageSize: 40 });
+    expect(outcome.predictions).toBe(2 * N_ANIMALS);
+    expect(await counts(a2)).toEqual({ n: N_ANIMALS, current: N_ANIMALS });
+    expect(await counts(b2)).toEqual({ n: N_ANIMALS, current: N_ANIMALS });
+    expect(await counts(b1)).toEqual({ n: N_ANIMALS, current: 0 });
+    const { rows: twice } = await world.owner.query(
+      `SELECT animal_id, trait_id FROM gbv_predictions WHERE trait_id = ANY($1::uuid[]) AND is_current
+        GROUP BY animal_id, trait_id HAVING count(*) > 1`,
+      [[traitA, traitB]],
+    );
+    expect(twice).toEqual([]);
+  }, 90_000);
 
   it("refuses to stage a model's partition twice, in a farm's scope, or to attach one never staged", async () => {
     await expect(world.owner.query(`SELECT gbv_predictions_stage($1)`, [v1])).rejects.toThrow(/partition already/);

@@ -1,17 +1,19 @@
 // How the gbv-score job stores a publication's predictions. The panel's pages are read and scored
 // first (the scores are small: 16 bytes per genotype and model) and kept in a PanelScores; then ONE
-// transaction per panel takes the traits' scoring locks, puts the scores in a temporary table, turns
-// the animals' earlier GBVs of these traits into history, writes each model's rows with their
+// transaction per model takes the trait's scoring lock, puts the scores in a temporary table, turns
+// the animals' earlier GBVs of the trait into history, writes the model's rows with their
 // percentiles into a new partition while it is still a plain table (no index, no foreign key) and
 // attaches it — PostgreSQL builds its indexes in one pass and checks its foreign keys with one query
-// each, under locks on the referenced tables held until COMMIT, so the attaches come last
+// each, under locks on the referenced tables held until COMMIT, so the attach comes last
 // (migration 20261206000000_gbv_predictions_by_model). Per-row index and foreign-key work was what
-// made a page-by-page insert ~7× the scoring kernel (bench:gbv). The traits' scoring locks are held
-// for the load only (about 1 s per 10,000 animals × 4 traits), not while the panel is read. No read
-// is open while the load transaction runs: the embedded PGlite has one session that cannot interleave
-// two transactions.
-// All or nothing: a crash rolls the whole load back (partition included) and the retried job redoes
-// it; readers see the previous model's GBVs until the COMMIT and the new ones from then on.
+// made a page-by-page insert ~7× the scoring kernel (bench:gbv). The models of a job load side by
+// side (scoring.ts); their attaches queue on the parent table's lock, each until the one before
+// commits. A trait's scoring lock is held for its load only (a few hundred ms per 10,000 animals),
+// not while the panel is read. No read is open while a load transaction runs: the embedded PGlite
+// has one session that cannot interleave two transactions.
+// All or nothing per trait: a crash rolls the model's load back (partition included) and the
+// retried job redoes it; readers see the previous model's GBVs of the trait until the COMMIT and the
+// new ones from then on.
 import type { Tx } from "@reprotech/db";
 import { query } from "../animals/sql";
 import type { GenotypePage } from "./genotype-pages";
@@ -38,10 +40,12 @@ export function pageColumns(scored: ScoredPage, cols: readonly number[], n: numb
   return { values, rel };
 }
 
-/** A panel's scores, page by page, until the load. */
+/** A panel's scores of `models` (in this order, as scorePage returns them), page by page, until the load. */
 export class PanelScores {
   readonly pages: { genotypeIds: string[]; scored: ScoredPage }[] = [];
   genotypes = 0;
+
+  constructor(readonly models: readonly ScoringModel[]) {}
 
   add(page: GenotypePage, scored: ScoredPage): void {
     this.pages.push({ genotypeIds: page.genotypeIds, scored });
@@ -61,118 +65,106 @@ export async function modelsWithPredictions(tx: Tx, models: readonly ScoringMode
 }
 
 /**
- * Stores the panel's scores of `models` (scored in this order). Returns the number of predictions
- * written, or null when a model has predictions by now (a concurrent run loaded first): those rows are
- * rewritten page by page instead (scoring.ts, writePage). Genotypes that stopped being current while
- * the job ran get no GBV (a newer genotype's is on its way).
+ * Stores the panel's scores of `model`. Returns the number of predictions written, or null when the
+ * model has predictions by now (a concurrent run loaded first): those rows are rewritten page by page
+ * instead (scoring.ts, writePage). Genotypes that stopped being current while the job ran get no GBV
+ * (a newer genotype's is on its way).
  */
-export async function loadBatch(tx: Tx, models: readonly ScoringModel[], scores: PanelScores): Promise<number | null> {
-  await lockTraits(
+export async function loadBatch(tx: Tx, model: ScoringModel, scores: PanelScores): Promise<number | null> {
+  const col = scores.models.indexOf(model);
+  if (col < 0) throw new Error(`model ${model.id} was not scored with this panel`);
+  await lockTraits(tx, [model.traitId]);
+  const [row] = await query<{ published: boolean; partitioned: boolean }>(
     tx,
-    models.map((m) => m.traitId),
+    `SELECT status = 'published' AS published, to_regclass(gbv_predictions_partition(id)) IS NOT NULL AS partitioned
+       FROM gbv_models WHERE id = $1::uuid`,
+    [model.id],
   );
-  const rows = await query<{ id: string; partitioned: boolean }>(
-    tx,
-    `SELECT id::text AS id, to_regclass(gbv_predictions_partition(id)) IS NOT NULL AS partitioned
-       FROM gbv_models WHERE id = ANY($1::uuid[]) AND status = 'published'`,
-    [models.map((m) => m.id)],
-  );
-  if (rows.some((r) => r.partitioned)) return null;
+  if (row?.partitioned) return null;
   // A model retired meanwhile is left out, so the load never revives it.
-  const cols = models.map((_, t) => t).filter((t) => rows.some((r) => r.id === models[t]!.id));
-  if (cols.length === 0) return 0;
-  const live = cols.map((t) => models[t]!);
+  if (!row?.published) return 0;
   await query(
     tx,
-    `CREATE TEMP TABLE gbv_scored (model_id uuid NOT NULL, genotype_id uuid NOT NULL,
-       value float8 NOT NULL, reliability float8 NOT NULL) ON COMMIT DROP`,
+    `CREATE TEMP TABLE gbv_scored (genotype_id uuid NOT NULL, value float8 NOT NULL, reliability float8 NOT NULL)
+       ON COMMIT DROP`,
     [],
   );
-  for (const page of scores.pages) {
-    const n = page.genotypeIds.length;
-    const { values, rel } = pageColumns(page.scored, cols, n);
+  for (const page of scores.pages)
     await query(
       tx,
-      `INSERT INTO gbv_scored (model_id, genotype_id, value, reliability)
-       SELECT m.id, g.id, ($3::float8[])[(m.c - 1) * $5::int + g.i], ($4::float8[])[(m.c - 1) * $5::int + g.i]
-         FROM unnest($1::uuid[]) WITH ORDINALITY AS g(id, i) CROSS JOIN unnest($2::uuid[]) WITH ORDINALITY AS m(id, c)`,
-      [page.genotypeIds, live.map((m) => m.id), Array.from(values), Array.from(rel), n],
+      `INSERT INTO gbv_scored (genotype_id, value, reliability) SELECT * FROM unnest($1::uuid[], $2::float8[], $3::float8[])`,
+      [page.genotypeIds, Array.from(page.scored.values[col]!), Array.from(page.scored.rel[col]!)],
     );
-  }
-  return writeLoaded(tx, live);
+  return writeLoaded(tx, model);
 }
 
 /**
- * The load's last steps: history flip, one partition per model with the percentiles of its rows (and
- * of the trait's other current GBVs, which the new rows move), then the attaches, last: attaching
- * clones the parent's foreign keys, which locks the five referenced tables (customers, animals,
- * genotypes, traits, models) against writes until COMMIT, so nothing may follow them.
+ * The load's last steps: history flip, the model's partition with the percentiles of its rows (and of
+ * the trait's other current GBVs, which the new rows move), then the attach, last: attaching clones
+ * the parent's foreign keys, which locks the five referenced tables (customers, animals, genotypes,
+ * traits, models) against writes until COMMIT, so nothing may follow it.
  */
-async function writeLoaded(tx: Tx, models: readonly ScoringModel[]): Promise<number> {
-  // Which genotypes are still current is decided once, here: the flip and the inserts below use this
-  // set, so no animal can end with two current GBVs of a trait, or none, if a genotype changes
+async function writeLoaded(tx: Tx, model: ScoringModel): Promise<number> {
+  // Which genotypes are still current is decided once, here: the flip and the insert below use this
+  // set, so no animal can end with two current GBVs of the trait, or none, if a genotype changes
   // meanwhile (a newer one's scoring waits for the trait lock and supersedes these rows).
   await query(
     tx,
     `CREATE TEMP TABLE gbv_loaded ON COMMIT DROP AS
-       SELECT s.model_id, m.trait_id, s.genotype_id, g.animal_id, g.customer_id, a.breed, s.value, s.reliability
+       SELECT s.genotype_id, g.animal_id, g.customer_id, a.breed, s.value, s.reliability
          FROM gbv_scored s JOIN genotypes g ON g.id = s.genotype_id AND g.is_current
-         JOIN animals a ON a.id = g.animal_id JOIN gbv_models m ON m.id = s.model_id`,
+         JOIN animals a ON a.id = g.animal_id`,
     [],
   );
   // A temporary table has no statistics until analysed: without them the statements below were
   // planned for a few rows and took ~1.5× as long.
   await query(tx, `ANALYZE gbv_loaded`, []);
-  // The animals' earlier current GBVs of these traits become history (HOT updates: is_current is in
-  // no index).
+  // The animals' earlier current GBVs of the trait become history (HOT updates: is_current is in no
+  // index).
   await query(
     tx,
     `UPDATE gbv_predictions p SET is_current = false FROM gbv_loaded l
-      WHERE p.animal_id = l.animal_id AND p.trait_id = l.trait_id AND p.is_current`,
-    [],
+      WHERE p.animal_id = l.animal_id AND p.trait_id = $1::uuid AND p.is_current`,
+    [model.traitId],
   );
-  let written = 0;
-  for (const model of models) {
-    const [{ partition } = { partition: "" }] = await query<{ partition: string }>(
-      tx,
-      `SELECT gbv_predictions_stage($1::uuid) AS partition`,
-      [model.id],
-    );
-    // Percentiles over the trait's current GBVs once these rows join them: this model's and those of
-    // animals it does not score (genotyped on another panel), whose changed percentiles are rewritten.
-    const [row] = await query<{ n: number }>(
-      tx,
-      `WITH v AS (
-         SELECT true AS mine, l.model_id, l.customer_id, l.animal_id, l.genotype_id, l.value, l.reliability, l.breed,
-                l.trait_id, ${rankingValue("l.value")} AS v
-           FROM gbv_loaded l JOIN gbv_traits t ON t.id = l.trait_id
-          WHERE l.model_id = $1::uuid
-         UNION ALL
-         SELECT false, p.model_id, p.customer_id, p.animal_id, p.genotype_id, p.value, p.reliability, a.breed,
-                p.trait_id, ${rankingValue("p.value")}
-           FROM gbv_predictions p JOIN animals a ON a.id = p.animal_id JOIN gbv_traits t ON t.id = p.trait_id
-          WHERE p.trait_id = $2::uuid AND p.is_current),
-       ranked AS (SELECT *, ${PERCENTILE_COLUMNS} FROM v),
-       written AS (
-         INSERT INTO "${partition}" (customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability,
-                                     percentile_breed, percentile_customer, is_current)
-         SELECT customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability, pb, pc, true
-           FROM ranked WHERE mine
-         RETURNING 1),
-       reranked AS (
-         UPDATE gbv_predictions p SET percentile_breed = r.pb, percentile_customer = r.pc
-           FROM ranked r
-          WHERE NOT r.mine AND p.model_id = r.model_id AND p.genotype_id = r.genotype_id
-            AND (p.percentile_breed IS DISTINCT FROM r.pb OR p.percentile_customer IS DISTINCT FROM r.pc)
-         RETURNING 1)
-       SELECT (SELECT count(*)::int FROM written) AS n, (SELECT count(*)::int FROM reranked) AS reranked`,
-      [model.id, model.traitId],
-    );
-    written += row?.n ?? 0;
-  }
+  const [{ partition } = { partition: "" }] = await query<{ partition: string }>(
+    tx,
+    `SELECT gbv_predictions_stage($1::uuid) AS partition`,
+    [model.id],
+  );
+  // Percentiles over the trait's current GBVs once these rows join them: this model's and those of
+  // animals it does not score (genotyped on another panel), whose changed percentiles are rewritten.
+  const [row] = await query<{ n: number }>(
+    tx,
+    `WITH v AS (
+       SELECT true AS mine, $1::uuid AS model_id, l.customer_id, l.animal_id, l.genotype_id, l.value, l.reliability,
+              l.breed, t.id AS trait_id, ${rankingValue("l.value")} AS v
+         FROM gbv_loaded l CROSS JOIN gbv_traits t
+        WHERE t.id = $2::uuid
+       UNION ALL
+       SELECT false, p.model_id, p.customer_id, p.animal_id, p.genotype_id, p.value, p.reliability, a.breed,
+              p.trait_id, ${rankingValue("p.value")}
+         FROM gbv_predictions p JOIN animals a ON a.id = p.animal_id JOIN gbv_traits t ON t.id = p.trait_id
+        WHERE p.trait_id = $2::uuid AND p.is_current),
+     ranked AS (SELECT *, ${PERCENTILE_COLUMNS} FROM v),
+     written AS (
+       INSERT INTO "${partition}" (customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability,
+                                   percentile_breed, percentile_customer, is_current)
+       SELECT customer_id, animal_id, trait_id, model_id, genotype_id, value, reliability, pb, pc, true
+         FROM ranked WHERE mine
+       RETURNING 1),
+     reranked AS (
+       UPDATE gbv_predictions p SET percentile_breed = r.pb, percentile_customer = r.pc
+         FROM ranked r
+        WHERE NOT r.mine AND p.model_id = r.model_id AND p.genotype_id = r.genotype_id
+          AND (p.percentile_breed IS DISTINCT FROM r.pb OR p.percentile_customer IS DISTINCT FROM r.pc)
+       RETURNING 1)
+     SELECT (SELECT count(*)::int FROM written) AS n, (SELECT count(*)::int FROM reranked) AS reranked`,
+    [model.id, model.traitId],
+  );
   // A writer of those tables that holds its lock longer fails the load (the job retries) rather than
   // queueing every other writer behind the waiting attach.
   await query(tx, `SELECT set_config('lock_timeout', '5s', true) AS lock_timeout`, []);
-  for (const model of models) await query(tx, `SELECT gbv_predictions_attach($1::uuid) AS partition`, [model.id]);
-  return written;
+  await query(tx, `SELECT gbv_predictions_attach($1::uuid) AS partition`, [model.id]);
+  return row?.n ?? 0;
 }

@@ -4,8 +4,8 @@
 // information, Daetwyler's expectation otherwise). Two entry points:
 // - scoreModelsBatch: the gbv-score job after a publication — every current genotype on the panel,
 //   all tenants, in pages of PAGE_SIZE rows cut from one COPY (never the whole panel's genotypes in
-//   memory, only their scores), stored by one batch load per panel (batch-load.ts: a new partition
-//   per model, percentiles included), then every customer's GBV cache. While the kernel scores a page
+//   memory, only their scores), stored by one batch load per model, two side by side (batch-load.ts:
+//   a new partition per model, percentiles included), then every customer's GBV cache. While the kernel scores a page
 //   on ONE worker thread (a KernelPool of one — the other core is PostgreSQL's), the event loop reads
 //   the next.
 // - scoreUpload: right after a genotype ingest (jobs.ts) — the upload's stored genotypes with every
@@ -13,7 +13,7 @@
 //   customers whose answers changed; scoreAssignedGenotypes: the same for given genotypes (a sample assigned
 //   by hand, genotypes.uploads.assignSample).
 // Writes are idempotent (one prediction per model and genotype: a re-run rewrites the same rows) and
-// crash-safe (a batch load commits whole; outside it each page commits alone; a retried job redoes
+// crash-safe (a model's batch load commits whole; outside it each page commits alone; a retried job redoes
 // what is missing). Writers take the traits' scoring locks and check the model is still published and
 // the genotype still current, so a late page can neither revive a retired model nor make an outdated
 // genotype's GBV current. A model whose batch load has not committed yet has no partition: page
@@ -32,6 +32,7 @@ import {
 import type pg from "pg";
 import { query } from "../animals/sql";
 import { loadBatch, modelsWithPredictions, PanelScores, pageColumns, type ScoredPage } from "./batch-load";
+import { inLanes } from "./in-lanes";
 import { invalidateGbv } from "./cache";
 import { PAGE_SIZE, genotypePages, readGenotypePage, type GenotypePage } from "./genotype-pages";
 import { loadScoringModels, type ScoringModel } from "./model-store";
@@ -191,6 +192,10 @@ async function writePage(tx: Tx, page: GenotypePage, models: readonly ScoringMod
   return rows[0]?.n ?? 0;
 }
 
+/** Loads of a job at once: the machine's two cores (bench:gbv). */
+const LOAD_LANES = 2;
+const LOAD_TIMEOUT_MS = 30 * 60_000;
+
 function byPanel(models: ScoringModel[]): Map<string, ScoringModel[]> {
   const out = new Map<string, ScoringModel[]>();
   for (const m of models) out.set(m.panelId, [...(out.get(m.panelId) ?? []), m]);
@@ -324,8 +329,8 @@ export async function scoreModelsBatch(
       // Models with predictions already (a retried job) have them rewritten in place, page by page.
       let paged = group.filter((m) => withRows.has(m.id));
       if (fresh.length) {
-        // Every current genotype of the panel from one COPY, scored and kept; then one load.
-        const scores = new PanelScores();
+        // Every current genotype of the panel from one COPY, scored and kept; then a load per model.
+        const scores = new PanelScores(fresh);
         await withSystemClient(pool, (client) =>
           scorePanelPages(
             genotypePages(client, panelId, nSnps, pageSize),
@@ -338,14 +343,20 @@ export async function scoreModelsBatch(
             lap,
           ),
         );
-        const loaded = await withSystem(db, (tx) => loadBatch(tx, fresh, scores), { timeout: 30 * 60_000 });
+        // Side by side, LOAD_LANES at a time: each load is PostgreSQL's work on one core. A load's
+        // transaction may queue behind the others (on the embedded PGlite they run one by one), so it
+        // may wait as long as it may run.
+        const loaded = await inLanes(fresh, LOAD_LANES, (m) =>
+          withSystem(db, (tx) => loadBatch(tx, m, scores), { timeout: LOAD_TIMEOUT_MS, maxWait: LOAD_TIMEOUT_MS }),
+        );
         lap("writeMs");
-        if (loaded === null)
-          paged = group; // a concurrent run loaded first
-        else {
-          const meanwhile = await scoreStoredMeanwhile({ db, pool }, panelId, nSnps, fresh);
-          outcome.predictions += loaded + meanwhile;
-          if (meanwhile) for (const m of fresh) pagedTraits.add(m.traitId);
+        // A model a concurrent run loaded first has its rows rewritten page by page below.
+        const done = fresh.filter((_, k) => loaded[k] !== null);
+        paged = [...paged, ...fresh.filter((_, k) => loaded[k] === null)];
+        if (done.length) {
+          const meanwhile = await scoreStoredMeanwhile({ db, pool }, panelId, nSnps, done);
+          outcome.predictions += loaded.reduce<number>((sum, n) => sum + (n ?? 0), 0) + meanwhile;
+          if (meanwhile) for (const m of done) pagedTraits.add(m.traitId);
         }
         if (paged.length) outcome.genotypes -= scores.genotypes; // the panel is read again below
       }
