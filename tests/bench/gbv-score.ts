@@ -5,11 +5,11 @@
 //      the median of three runs;
 //   b. the gbv-score job (BullMQ, handlers registered as the worker registers them) from enqueue to
 //      completion: the panel's packed rows read from PostgreSQL by one binary COPY cut into pages,
-//      the same kernel (on one worker thread, so the next page is read meanwhile), Daetwyler
+//      the same kernel (on the job's kernel threads, while the next page is read), Daetwyler
 //      reliabilities, then the batch load: 40,000 predictions into one new partition per model with
 //      their percentiles within breed and customer, attached (a transaction per model, two at a
-//      time); caches invalidated — first for v1 of
-//      the 4 traits, then for v2 (every animal's v1 GBV turns into history). Ratio b / a, goal ≤ 3×.
+//      time); caches invalidated — first for v1 of the 4 traits, then for v2 (every animal's v1 GBV
+//      turns into history). Ratio b / a, goal ≤ 3×.
 //      "write" below is the load; "percentiles" only counts for the page-by-page path (a re-run).
 // Genotypes come from the library's simulator and packer, seeded straight into the database.
 import { randomUUID } from "node:crypto";

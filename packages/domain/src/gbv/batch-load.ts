@@ -83,18 +83,27 @@ export async function loadBatch(tx: Tx, model: ScoringModel, scores: PanelScores
   if (row?.partitioned) return null;
   // A model retired meanwhile is left out, so the load never revives it.
   if (!row?.published) return 0;
+  const genotypeIds = scores.pages.flatMap((p) => p.genotypeIds);
+  const values = new Float64Array(genotypeIds.length);
+  const rel = new Float64Array(genotypeIds.length);
+  let at = 0;
+  for (const page of scores.pages) {
+    values.set(page.scored.values[col]!, at);
+    rel.set(page.scored.rel[col]!, at);
+    at += page.genotypeIds.length;
+  }
+  // Which genotypes are still current is decided once, here: the flip and the insert below use this
+  // set, so no animal can end with two current GBVs of the trait, or none, if a genotype changes
+  // meanwhile (a newer one's scoring waits for the trait lock and supersedes these rows).
   await query(
     tx,
-    `CREATE TEMP TABLE gbv_scored (genotype_id uuid NOT NULL, value float8 NOT NULL, reliability float8 NOT NULL)
-       ON COMMIT DROP`,
-    [],
+    `CREATE TEMP TABLE gbv_loaded ON COMMIT DROP AS
+       SELECT s.genotype_id, g.animal_id, g.customer_id, a.breed, s.value, s.reliability
+         FROM unnest($1::uuid[], $2::float8[], $3::float8[]) AS s(genotype_id, value, reliability)
+         JOIN genotypes g ON g.id = s.genotype_id AND g.is_current
+         JOIN animals a ON a.id = g.animal_id`,
+    [genotypeIds, Array.from(values), Array.from(rel)],
   );
-  for (const page of scores.pages)
-    await query(
-      tx,
-      `INSERT INTO gbv_scored (genotype_id, value, reliability) SELECT * FROM unnest($1::uuid[], $2::float8[], $3::float8[])`,
-      [page.genotypeIds, Array.from(page.scored.values[col]!), Array.from(page.scored.rel[col]!)],
-    );
   return writeLoaded(tx, model);
 }
 
@@ -105,17 +114,6 @@ export async function loadBatch(tx: Tx, model: ScoringModel, scores: PanelScores
  * traits, models) against writes until COMMIT, so nothing may follow it.
  */
 async function writeLoaded(tx: Tx, model: ScoringModel): Promise<number> {
-  // Which genotypes are still current is decided once, here: the flip and the insert below use this
-  // set, so no animal can end with two current GBVs of the trait, or none, if a genotype changes
-  // meanwhile (a newer one's scoring waits for the trait lock and supersedes these rows).
-  await query(
-    tx,
-    `CREATE TEMP TABLE gbv_loaded ON COMMIT DROP AS
-       SELECT s.genotype_id, g.animal_id, g.customer_id, a.breed, s.value, s.reliability
-         FROM gbv_scored s JOIN genotypes g ON g.id = s.genotype_id AND g.is_current
-         JOIN animals a ON a.id = g.animal_id`,
-    [],
-  );
   // A temporary table has no statistics until analysed: without them the statements below were
   // planned for a few rows and took ~1.5× as long.
   await query(tx, `ANALYZE gbv_loaded`, []);

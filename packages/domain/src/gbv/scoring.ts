@@ -5,9 +5,9 @@
 // - scoreModelsBatch: the gbv-score job after a publication — every current genotype on the panel,
 //   all tenants, in pages of PAGE_SIZE rows cut from one COPY (never the whole panel's genotypes in
 //   memory, only their scores), stored by one batch load per model, two side by side (batch-load.ts:
-//   a new partition per model, percentiles included), then every customer's GBV cache. While the kernel scores a page
-//   on ONE worker thread (a KernelPool of one — the other core is PostgreSQL's), the event loop reads
-//   the next.
+//   a new partition per model, percentiles included), then every customer's GBV cache. While the
+//   kernel scores a page on the kernel threads (a default KernelPool: two on this machine, where one
+//   made the job ~12% slower, bench:gbv A/B over 6 runs), the event loop reads the next.
 // - scoreUpload: right after a genotype ingest (jobs.ts) — the upload's stored genotypes with every
 //   published model of its panel, in the customer's own scope, then percentiles and the caches of the
 //   customers whose answers changed; scoreAssignedGenotypes: the same for given genotypes (a sample assigned
@@ -312,7 +312,7 @@ export async function scoreModelsBatch(
     (m) => m.status === "published",
   );
   const outcome: ScoreOutcome = { models: models.length, genotypes: 0, predictions: 0 };
-  const kernels = models.length ? new KernelPool(1) : undefined;
+  const kernels = models.length ? new KernelPool() : undefined;
   const scored = async (n: number) => {
     outcome.genotypes += n;
     await opts.onProgress?.(outcome.genotypes);
