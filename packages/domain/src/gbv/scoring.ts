@@ -13,10 +13,10 @@
 //   customers whose answers changed; scoreAssignedGenotypes: the same for given genotypes (a sample assigned
 //   by hand, genotypes.uploads.assignSample).
 // Writes are idempotent (one prediction per model and genotype: a re-run rewrites the same rows) and
-// crash-safe (a model's batch load commits whole; outside it each page commits alone; a retried job redoes
-// what is missing). Writers take the traits' scoring locks and check the model is still published and
-// the genotype still current, so a late page can neither revive a retired model nor make an outdated
-// genotype's GBV current. A model whose batch load has not committed yet has no partition: page
+// crash-safe (a model's batch load commits whole; outside it each page commits alone; a retried job
+// redoes what is missing). Writers take the traits' scoring locks and check the model is still
+// published and the genotype still current, so a late page can neither revive a retired model nor
+// make an outdated genotype's GBV current. A model whose batch load has not committed yet has no partition: page
 // writes leave it out, and the batch covers them (its COPY, or right after its load the genotypes
 // stored since).
 import type { Cache } from "@reprotech/cache";
@@ -32,9 +32,9 @@ import {
 import type pg from "pg";
 import { query } from "../animals/sql";
 import { loadBatch, modelsWithPredictions, PanelScores, pageColumns, type ScoredPage } from "./batch-load";
-import { inLanes } from "./in-lanes";
 import { invalidateGbv } from "./cache";
 import { PAGE_SIZE, genotypePages, readGenotypePage, type GenotypePage } from "./genotype-pages";
+import { inLanes } from "./in-lanes";
 import { loadScoringModels, type ScoringModel } from "./model-store";
 import { lockTraits, recomputePercentiles } from "./percentiles";
 
@@ -192,7 +192,7 @@ async function writePage(tx: Tx, page: GenotypePage, models: readonly ScoringMod
   return rows[0]?.n ?? 0;
 }
 
-/** Loads of a job at once: the machine's two cores (bench:gbv). */
+/** Loads of a job at once: PostgreSQL's two cores here (four lanes were no faster, bench:gbv). */
 const LOAD_LANES = 2;
 const LOAD_TIMEOUT_MS = 30 * 60_000;
 
