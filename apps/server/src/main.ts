@@ -25,6 +25,7 @@ if (runtimeMode(config).redis === "in-process") {
     workerId: `server-${process.pid}`,
     concurrency: config.WORKER_CONCURRENCY,
     lostJobAfterSeconds: config.LOST_JOB_AFTER_SECONDS,
+    singleSessionDatabase: runtimeMode(config).database === "embedded",
   });
 }
 const app = await buildApp({

@@ -32,6 +32,12 @@ export interface JobDeps {
   blobs: BlobStore;
   /** LOST_JOB_AFTER_SECONDS; unset or 0: lost jobs are not looked for (tests share one database). */
   lostJobAfterSeconds?: number | undefined;
+  /**
+   * The embedded PGlite: every connection shares its one session, so transactions never run side by
+   * side, and a connection opened while another's transaction is open waits for it (past the pool's
+   * connect timeout, for a long one). Jobs then run their transactions one at a time.
+   */
+  singleSessionDatabase?: boolean;
 }
 
 export async function registerJobProcessors(deps: JobDeps): Promise<void> {
@@ -69,6 +75,7 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
       const outcome = await scoreModelsBatch(deps, modelIds, {
         cache,
         phases,
+        ...(deps.singleSessionDatabase ? { loadLanes: 1 } : {}),
         onProgress: (genotypesDone) => job.reportProgress({ genotypesDone }),
       });
       deps.log.info({ modelIds, ...outcome, phases }, "GBV models scored");

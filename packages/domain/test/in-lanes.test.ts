@@ -1,5 +1,5 @@
 // inLanes (gbv/in-lanes.ts): never more calls at once than lanes, results in item order, and on a
-// failure every other call still finishes before the first error is thrown.
+// failure nothing more is started and the running calls finish before the error is thrown.
 import { describe, expect, it } from "vitest";
 import { inLanes } from "../src/gbv/in-lanes";
 
@@ -19,16 +19,20 @@ describe("inLanes", () => {
     expect(most).toBe(2);
   });
 
-  it("lets every call settle, then throws the first item's error", async () => {
+  it("starts nothing more after a failure, lets the running calls settle, then throws the first failure", async () => {
+    const started: number[] = [];
     const finished: number[] = [];
     const run = inLanes([1, 2, 3, 4], 2, async (n) => {
-      await tick(n === 2 ? 1 : 15);
-      if (n === 2 || n === 3) throw new Error(`item ${n} failed`);
+      started.push(n);
+      await tick(n === 2 ? 1 : 20);
+      if (n === 2) throw new Error(`item ${n} failed`);
       finished.push(n);
       return n;
     });
     await expect(run).rejects.toThrow("item 2 failed");
-    expect(finished.sort()).toEqual([1, 4]);
+    // Item 1 was running when item 2 failed: it finished. Items 3 and 4 were never started.
+    expect(started).toEqual([1, 2]);
+    expect(finished).toEqual([1]);
   });
 
   it("answers an empty list at once and refuses a lane count below one", async () => {

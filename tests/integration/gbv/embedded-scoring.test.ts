@@ -1,9 +1,10 @@
 // The gbv-score job on the embedded default (PGlite behind its socket server, as `npm start` runs it
 // without DATABASE_URL). PGlite has ONE session that every connection shares, so a job that opened a
 // transaction while a COPY on another connection was still open would wait on itself for ever. The
-// batch load (read and score first, then one load transaction) and the page path (a transaction per
-// page) must both finish there: a publication, a second version that turns the first into history,
-// and a re-run of each (the page path), on a small simulated herd stored as the owner.
+// batch load (read and score first, then a load transaction per model, one at a time there) and the
+// page path (a transaction per page) must both finish there: a publication of two traits' models, a
+// second version that turns the first into history, and a re-run of each (the page path), on a small
+// simulated herd stored as the owner.
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -73,31 +74,41 @@ it("publishes, re-scores and re-runs on PGlite without waiting on itself", async
              FROM gbv_predictions`,
         ),
       );
-    const [fertility] = await withSystem(db, (tx) =>
-      tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id::text AS id FROM gbv_traits WHERE code = 'fertility'`),
+    const traits = await withSystem(db, (tx) =>
+      tx.$queryRawUnsafe<{ id: string }[]>(
+        `SELECT id::text AS id FROM gbv_traits WHERE code IN ('fertility', 'longevity') ORDER BY code`,
+      ),
     );
+    expect(traits).toHaveLength(2);
     for (const version of [1, 2]) {
-      const modelId = await withSystem(db, async (tx) => {
-        const m = await gbv.insertModel(tx, {
-          traitId: fertility!.id,
-          panelId: panel,
-          source: "imported",
-          status: "draft",
-          effects: Float64Array.from({ length: N_SNPS }, (_, j) => Math.sin(j * version) / 100),
-          alleleFreqs: alleleFrequencies(pop.genotypes),
-          reliability: { method: "daetwyler", nReference: 1000, h2: 0.2 },
-          provenance: { kind: "test" },
-          createdBy: null,
-        });
-        await gbv.publishModel(tx, m.id, null);
-        return m.id;
+      const modelIds = await withSystem(db, async (tx) => {
+        const ids: string[] = [];
+        for (const [k, trait] of traits.entries()) {
+          const m = await gbv.insertModel(tx, {
+            traitId: trait.id,
+            panelId: panel,
+            source: "imported",
+            status: "draft",
+            effects: Float64Array.from({ length: N_SNPS }, (_, j) => Math.sin(j * (version + k)) / 100),
+            alleleFreqs: alleleFrequencies(pop.genotypes),
+            reliability: { method: "daetwyler", nReference: 1000, h2: 0.2 },
+            provenance: { kind: "test" },
+            createdBy: null,
+          });
+          await gbv.publishModel(tx, m.id, null);
+          ids.push(m.id);
+        }
+        return ids;
       });
-      const expected = { models: 1, genotypes: N_ANIMALS, predictions: N_ANIMALS };
-      expect(await gbv.scoreModelsBatch({ db, pool }, [modelId], { pageSize: 50 })).toEqual(expected);
-      expect(await count()).toEqual([{ n: version * N_ANIMALS, current: N_ANIMALS, latest: N_ANIMALS }]);
-      // A re-run finds the partition and rewrites page by page.
-      expect(await gbv.scoreModelsBatch({ db, pool }, [modelId], { pageSize: 50 })).toEqual(expected);
-      expect(await count()).toEqual([{ n: version * N_ANIMALS, current: N_ANIMALS, latest: N_ANIMALS }]);
+      // One load at a time, as the server runs the job in embedded mode (jobs.ts, singleSessionDatabase).
+      const opts = { pageSize: 50, loadLanes: 1 };
+      const expected = { models: 2, genotypes: N_ANIMALS, predictions: 2 * N_ANIMALS };
+      const all = { n: version * 2 * N_ANIMALS, current: 2 * N_ANIMALS, latest: 2 * N_ANIMALS };
+      expect(await gbv.scoreModelsBatch({ db, pool }, modelIds, opts)).toEqual(expected);
+      expect(await count()).toEqual([all]);
+      // A re-run finds the partitions and rewrites page by page.
+      expect(await gbv.scoreModelsBatch({ db, pool }, modelIds, opts)).toEqual(expected);
+      expect(await count()).toEqual([all]);
     }
     await db.$disconnect();
   } finally {

@@ -160,8 +160,12 @@ async function writeLoaded(tx: Tx, model: ScoringModel): Promise<number> {
      SELECT (SELECT count(*)::int FROM written) AS n, (SELECT count(*)::int FROM reranked) AS reranked`,
     [model.id, model.traitId],
   );
-  // A writer of those tables that holds its lock longer fails the load (the job retries) rather than
-  // queueing every other writer behind the waiting attach.
+  // The attaches of a job's loads queue here, each until the one before commits (ATTACH takes this
+  // lock on the parent; DML does not wait for it): waited for first, so that the time limit below
+  // counts outside writers only.
+  await query(tx, `LOCK TABLE ONLY gbv_predictions IN SHARE UPDATE EXCLUSIVE MODE`, []);
+  // A writer of the referenced tables that holds its lock longer fails the load (the job retries)
+  // rather than queueing every other writer behind the waiting attach.
   await query(tx, `SELECT set_config('lock_timeout', '5s', true) AS lock_timeout`, []);
   await query(tx, `SELECT gbv_predictions_attach($1::uuid) AS partition`, [model.id]);
   return row?.n ?? 0;

@@ -255,7 +255,7 @@ async function* keysetPages(pool: pg.Pool, panelId: string, nSnps: number, pageS
 
 /**
  * Scores a panel's pages as they come: the next page is read while this one is scored on the kernel
- * thread and the previous one stored by `store` (one store at a time, in page order).
+ * threads and the previous one stored by `store` (one store at a time, in page order).
  */
 async function scorePanelPages(
   pages: AsyncGenerator<GenotypePage>,
@@ -299,6 +299,8 @@ export async function scoreModelsBatch(
     pageSize?: number;
     onProgress?: (genotypesDone: number) => void | Promise<void>;
     phases?: ScorePhases;
+    /** Model loads side by side (default LOAD_LANES); 1 where transactions cannot run side by side. */
+    loadLanes?: number;
   } = {},
 ): Promise<ScoreOutcome> {
   const phases = opts.phases ?? { readMs: 0, scoreMs: 0, writeMs: 0, percentilesMs: 0 };
@@ -343,11 +345,9 @@ export async function scoreModelsBatch(
             lap,
           ),
         );
-        // Side by side, LOAD_LANES at a time: each load is PostgreSQL's work on one core. A load's
-        // transaction may queue behind the others (on the embedded PGlite they run one by one), so it
-        // may wait as long as it may run.
-        const loaded = await inLanes(fresh, LOAD_LANES, (m) =>
-          withSystem(db, (tx) => loadBatch(tx, m, scores), { timeout: LOAD_TIMEOUT_MS, maxWait: LOAD_TIMEOUT_MS }),
+        // Side by side, LOAD_LANES at a time: each load is PostgreSQL's work on one core.
+        const loaded = await inLanes(fresh, opts.loadLanes ?? LOAD_LANES, (m) =>
+          withSystem(db, (tx) => loadBatch(tx, m, scores), { timeout: LOAD_TIMEOUT_MS }),
         );
         lap("writeMs");
         // A model a concurrent run loaded first has its rows rewritten page by page below.
