@@ -42,14 +42,34 @@ export function pageColumns(scored: ScoredPage, cols: readonly number[], n: numb
 
 /** A panel's scores of `models` (in this order, as scorePage returns them), page by page, until the load. */
 export class PanelScores {
-  readonly pages: { genotypeIds: string[]; scored: ScoredPage }[] = [];
-  genotypes = 0;
+  /** Every page's genotypes, in page order (gathered once for all the models' loads). */
+  readonly genotypeIds: string[] = [];
+  private readonly pages: ScoredPage[] = [];
 
   constructor(readonly models: readonly ScoringModel[]) {}
 
+  get genotypes(): number {
+    return this.genotypeIds.length;
+  }
+
   add(page: GenotypePage, scored: ScoredPage): void {
-    this.pages.push({ genotypeIds: page.genotypeIds, scored });
-    this.genotypes += page.genotypeIds.length;
+    for (const id of page.genotypeIds) this.genotypeIds.push(id);
+    this.pages.push(scored);
+  }
+
+  /** One model's values and reliabilities over every page, aligned with genotypeIds. */
+  column(model: ScoringModel): { values: Float64Array; rel: Float64Array } {
+    const col = this.models.indexOf(model);
+    if (col < 0) throw new Error(`model ${model.id} was not scored with this panel`);
+    const values = new Float64Array(this.genotypes);
+    const rel = new Float64Array(this.genotypes);
+    let at = 0;
+    for (const page of this.pages) {
+      values.set(page.values[col]!, at);
+      rel.set(page.rel[col]!, at);
+      at += page.values[col]!.length;
+    }
+    return { values, rel };
   }
 }
 
@@ -71,8 +91,7 @@ export async function modelsWithPredictions(tx: Tx, models: readonly ScoringMode
  * (a newer genotype's is on its way).
  */
 export async function loadBatch(tx: Tx, model: ScoringModel, scores: PanelScores): Promise<number | null> {
-  const col = scores.models.indexOf(model);
-  if (col < 0) throw new Error(`model ${model.id} was not scored with this panel`);
+  const { values, rel } = scores.column(model);
   await lockTraits(tx, [model.traitId]);
   const [row] = await query<{ published: boolean; partitioned: boolean }>(
     tx,
@@ -83,15 +102,6 @@ export async function loadBatch(tx: Tx, model: ScoringModel, scores: PanelScores
   if (row?.partitioned) return null;
   // A model retired meanwhile is left out, so the load never revives it.
   if (!row?.published) return 0;
-  const genotypeIds = scores.pages.flatMap((p) => p.genotypeIds);
-  const values = new Float64Array(genotypeIds.length);
-  const rel = new Float64Array(genotypeIds.length);
-  let at = 0;
-  for (const page of scores.pages) {
-    values.set(page.scored.values[col]!, at);
-    rel.set(page.scored.rel[col]!, at);
-    at += page.genotypeIds.length;
-  }
   // Which genotypes are still current is decided once, here: the flip and the insert below use this
   // set, so no animal can end with two current GBVs of the trait, or none, if a genotype changes
   // meanwhile (a newer one's scoring waits for the trait lock and supersedes these rows).
@@ -102,7 +112,7 @@ export async function loadBatch(tx: Tx, model: ScoringModel, scores: PanelScores
          FROM unnest($1::uuid[], $2::float8[], $3::float8[]) AS s(genotype_id, value, reliability)
          JOIN genotypes g ON g.id = s.genotype_id AND g.is_current
          JOIN animals a ON a.id = g.animal_id`,
-    [genotypeIds, Array.from(values), Array.from(rel)],
+    [scores.genotypeIds, Array.from(values), Array.from(rel)],
   );
   return writeLoaded(tx, model);
 }
