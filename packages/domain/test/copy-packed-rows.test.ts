@@ -3,7 +3,7 @@
 // its rows, and anything off-format fails with a message that says what is wrong. (The real COPY
 // stream is read in tests/integration/gbv/genotype-pages.test.ts.)
 import { describe, expect, it } from "vitest";
-import { packedRowPages, readPackedRows } from "../src/gbv/copy-packed-rows";
+import { PageBuffers, packedRowPages, readPackedRows } from "../src/gbv/copy-packed-rows";
 
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 
@@ -68,7 +68,7 @@ describe("readPackedRows", () => {
     const out = await readPackedRows(chunked(copyBody(rows), 10), 2, stride, 100, describeRow);
     expect(out.rows).toBe(3);
     expect(out.data.byteLength).toBe(3 * stride);
-    expect(out.data.buffer.byteLength).toBe(3 * stride);
+    expect(out.data.byteOffset).toBe(0);
     const empty = await readPackedRows(chunked(copyBody([]), 4), 2, stride, 100, describeRow);
     expect(empty).toMatchObject({ rows: 0, texts: [[], []] });
     expect(empty.data.byteLength).toBe(0);
@@ -121,6 +121,29 @@ describe("packedRowPages", () => {
       expect(p.data.byteLength).toBe(p.rows * stride);
       expect(Buffer.from(p.data)).toEqual(Buffer.concat(rows.slice(2 * k, 2 * k + p.rows).map((r) => r.bytes)));
     });
+  });
+
+  it("fills the buffers handed back again, and never one a page still holds", async () => {
+    const stride = 6;
+    const rows = rowsOf(7, stride);
+    const buffers = new PageBuffers();
+    const seen: ArrayBufferLike[] = [];
+    let k = 0;
+    for await (const p of packedRowPages(chunked(copyBody(rows), 7), 2, stride, 2, describeRow, buffers)) {
+      // Each page holds its own rows, whichever buffer it was read into.
+      expect(Buffer.from(p.data)).toEqual(Buffer.concat(rows.slice(2 * k, 2 * k + p.rows).map((r) => r.bytes)));
+      expect(p.data.byteOffset).toBe(0);
+      seen.push(p.data.buffer);
+      // The first page is kept: its buffer never comes back; the others are handed back once read.
+      if (k > 0) buffers.give(p.data);
+      k++;
+    }
+    // Page 0 and page 1 each in a new buffer, then pages 2 and 3 in page 1's.
+    expect(seen).toHaveLength(4);
+    expect(new Set(seen).size).toBe(2);
+    expect(seen[2]).toBe(seen[1]);
+    expect(seen[3]).toBe(seen[1]);
+    expect(seen.slice(1)).not.toContain(seen[0]);
   });
 
   it("stops pulling the stream while a page waits to be taken, and closes it when the reader stops early", async () => {

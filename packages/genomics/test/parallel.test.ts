@@ -4,6 +4,7 @@ import { KernelPool } from "../src/parallel/pool";
 import { balancedTileRanges, vanRadenG } from "../src/relationship/grm";
 import { scoreGenotypes } from "../src/score/score";
 import { alleleFrequencies, summarizeGenotypes } from "../src/stats/frequencies";
+import { bytesPerSample } from "../src/pack";
 import { randomGenotypes } from "./support/random";
 
 describe("worker-thread kernels", () => {
@@ -50,6 +51,29 @@ describe("worker-thread kernels", () => {
         { intercepts: [1, 2] },
       );
       expect(Array.from(sw)).toEqual(Array.from(s));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("reads only the matrix's rows from a longer shared buffer (a reused page room that still holds older rows)", async () => {
+    const { m } = randomGenotypes({ nSamples: 41, nSnps: 503, seed: 5, missingRate: 0.02 });
+    const used = m.data.subarray(0, 41 * bytesPerSample(503));
+    const room = new Uint8Array(new SharedArrayBuffer(used.length * 3)).fill(0b10101010);
+    room.set(used);
+    const inRoom = { ...m, data: room.subarray(0, used.length) };
+    const p = alleleFrequencies(m);
+    const effects = [Float64Array.from({ length: 503 }, (_, j) => Math.cos(j))];
+    const pool = new KernelPool(2);
+    try {
+      const [s, sum, g] = await Promise.all([
+        scoreGenotypesAsync(inRoom, p, effects, { pool }),
+        summarizeGenotypesAsync(inRoom, { pool }),
+        vanRadenGAsync(inRoom, { pool, p }),
+      ]);
+      expect(Array.from(s)).toEqual(Array.from(scoreGenotypes(m, p, effects)));
+      expect(Array.from(sum.samples.het)).toEqual(Array.from(summarizeGenotypes(m).samples.het));
+      expect(Array.from(g.g)).toEqual(Array.from(vanRadenG(m, { p }).g));
     } finally {
       await pool.close();
     }

@@ -15,7 +15,7 @@ import type { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
-import { packedRowPages, readPackedRows, type PackedRows } from "./copy-packed-rows";
+import { packedRowPages, readPackedRows, type PackedRows, type PageBuffers } from "./copy-packed-rows";
 
 export const PAGE_SIZE = 2000;
 
@@ -94,17 +94,20 @@ export async function readGenotypePage(
 
 /**
  * Every current genotype on the panel, `pageSize` at a time, from ONE COPY (a COPY per page cost about
- * twice the time: bench:gbv). The client stays busy until the last page was taken.
+ * twice the time: bench:gbv). The client stays busy until the last page was taken. Pages whose
+ * matrix the consumer hands back to `buffers` are filled again.
  */
 export async function* genotypePages(
   client: pg.ClientBase,
   panelId: string,
   nSnps: number,
   pageSize = PAGE_SIZE,
+  buffers?: PageBuffers,
 ): AsyncGenerator<GenotypePage> {
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`page size ${pageSize}`);
   const copy = copyGenotypes(client, panelId, []);
-  for await (const rows of packedRowPages(copyChunks(copy), 3, bytesPerSample(nSnps), pageSize, describeRow))
+  const stride = bytesPerSample(nSnps);
+  for await (const rows of packedRowPages(copyChunks(copy), 3, stride, pageSize, describeRow, buffers))
     yield toPage(rows, nSnps);
 }
 

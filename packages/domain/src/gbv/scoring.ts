@@ -33,6 +33,7 @@ import type pg from "pg";
 import { query } from "../animals/sql";
 import { loadBatch, modelsWithPredictions, PanelScores, pageColumns, type ScoredPage } from "./batch-load";
 import { invalidateGbv } from "./cache";
+import { PageBuffers } from "./copy-packed-rows";
 import { PAGE_SIZE, genotypePages, readGenotypePage, type GenotypePage } from "./genotype-pages";
 import { inLanes } from "./in-lanes";
 import { loadScoringModels, type ScoringModel } from "./model-store";
@@ -255,7 +256,9 @@ async function* keysetPages(pool: pg.Pool, panelId: string, nSnps: number, pageS
 
 /**
  * Scores a panel's pages as they come: the next page is read while this one is scored on the kernel
- * threads and the previous one stored by `store` (one store at a time, in page order).
+ * threads and the previous one stored by `store` (one store at a time, in page order). A scored
+ * page's genotypes go back to `buffers`, the reader's, for a page to come (the store keeps its ids
+ * and scores only).
  */
 async function scorePanelPages(
   pages: AsyncGenerator<GenotypePage>,
@@ -263,6 +266,7 @@ async function scorePanelPages(
   kernels: KernelPool,
   store: (page: GenotypePage, scored: ScoredPage) => Promise<void>,
   lap: (phase: keyof ScorePhases) => void,
+  buffers?: PageBuffers,
 ): Promise<void> {
   let next = pages.next();
   let storing: Promise<void> = Promise.resolve();
@@ -275,6 +279,7 @@ async function scorePanelPages(
       // A failed read is reported by the await above on the next turn; until then keep it quiet.
       next.catch(() => {});
       const scored = await scorePage(page.matrix, models, kernels);
+      buffers?.give(page.matrix.data);
       lap("scoreMs");
       await storing;
       lap("writeMs");
@@ -333,9 +338,10 @@ export async function scoreModelsBatch(
       if (fresh.length) {
         // Every current genotype of the panel from one COPY, scored and kept; then a load per model.
         const scores = new PanelScores(fresh);
+        const buffers = new PageBuffers();
         await withSystemClient(pool, (client) =>
           scorePanelPages(
-            genotypePages(client, panelId, nSnps, pageSize),
+            genotypePages(client, panelId, nSnps, pageSize, buffers),
             fresh,
             kernels!,
             async (page, s) => {
@@ -343,6 +349,7 @@ export async function scoreModelsBatch(
               await scored(page.genotypeIds.length);
             },
             lap,
+            buffers,
           ),
         );
         // Side by side, LOAD_LANES at a time: each load is PostgreSQL's work on one core.

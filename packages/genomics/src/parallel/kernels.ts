@@ -21,7 +21,9 @@ async function withPool<T>(pool: KernelPool | undefined, f: (pool: KernelPool) =
   }
 }
 
+/** The matrix's shared buffer as it is when its rows start it (workers read nSamples rows only), else a copy. */
 function sharedGenotypes(m: PackedMatrix): SharedArrayBuffer {
+  if (m.data.buffer instanceof SharedArrayBuffer && m.data.byteOffset === 0) return m.data.buffer;
   return toShared(m.data.subarray(0, m.nSamples * bytesPerSample(m.nSnps)));
 }
 
