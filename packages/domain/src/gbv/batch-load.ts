@@ -142,6 +142,9 @@ async function writeLoaded(tx: Tx, model: ScoringModel): Promise<number> {
   );
   // Percentiles over the trait's current GBVs once these rows join them: this model's and those of
   // animals it does not score (genotyped on another panel), whose changed percentiles are rewritten.
+  // That rewrite is gated on there being any: otherwise its join still read and sorted every
+  // partition's rows, history included — 100–200 ms of a load with eight partitions, growing with
+  // every model version (EXPLAIN ANALYZE on a bench:gbv database).
   const [row] = await query<{ n: number }>(
     tx,
     `WITH v AS (
@@ -165,7 +168,9 @@ async function writeLoaded(tx: Tx, model: ScoringModel): Promise<number> {
        UPDATE gbv_predictions p SET percentile_breed = r.pb, percentile_customer = r.pc
          FROM ranked r
         WHERE NOT r.mine AND p.model_id = r.model_id AND p.genotype_id = r.genotype_id
+          AND p.trait_id = $2::uuid AND p.is_current
           AND (p.percentile_breed IS DISTINCT FROM r.pb OR p.percentile_customer IS DISTINCT FROM r.pc)
+          AND EXISTS (SELECT 1 FROM ranked WHERE NOT mine)
        RETURNING 1)
      SELECT (SELECT count(*)::int FROM written) AS n, (SELECT count(*)::int FROM reranked) AS reranked`,
     [model.id, model.traitId],
