@@ -6,6 +6,7 @@ export * from "./phenotypes"; // phenotype upload for training
 export * from "./training"; // gbv-train job: SNP-BLUP + k-fold CV → draft model
 export * from "./training-progress";
 export * from "./genotype-pages";
+export { PageBuffers } from "./copy-packed-rows";
 export * from "./effects-file";
 export * from "./effects-import";
 export * from "./lifecycle";
