@@ -10,7 +10,8 @@
 //      their percentiles within breed and customer, attached (a transaction per model, two at a
 //      time); caches invalidated — first for v1 of the 4 traits, then for v2 (every animal's v1 GBV
 //      turns into history). Ratio b / a, goal ≤ 3×.
-//      "write" below is the load; "percentiles" only counts for the page-by-page path (a re-run).
+//      "write" below is the load; "percentiles" only counts when genotypes stored meanwhile were
+//      scored page by page.
 //   c. the job's read alone (the panel's COPY through the job's page reader, nothing scored), which
 //      no overlap of reading and scoring can go below; measured after the jobs, as a ratio to a.
 // Genotypes come from the library's simulator and packer, seeded straight into the database.

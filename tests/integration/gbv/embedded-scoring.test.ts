@@ -3,8 +3,8 @@
 // transaction while a COPY on another connection was still open would wait on itself for ever. The
 // batch load (read and score first, then a load transaction per model, one at a time there) and the
 // page path (a transaction per page) must both finish there: a publication of two traits' models, a
-// second version that turns the first into history, and a re-run of each (the page path), on a small
-// simulated herd stored as the owner.
+// second version that turns the first into history, and after each a re-run that finds one genotype
+// stored since (the page path), on a small simulated herd stored as the owner.
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -80,6 +80,8 @@ it("publishes, re-scores and re-runs on PGlite without waiting on itself", async
       ),
     );
     expect(traits).toHaveLength(2);
+    let herd = N_ANIMALS;
+    let stored = 0;
     for (const version of [1, 2]) {
       const modelIds = await withSystem(db, async (tx) => {
         const ids: string[] = [];
@@ -102,13 +104,42 @@ it("publishes, re-scores and re-runs on PGlite without waiting on itself", async
       });
       // One load at a time, as the server runs the job in embedded mode (jobs.ts, singleSessionDatabase).
       const opts = { pageSize: 50, loadLanes: 1 };
-      const expected = { models: 2, genotypes: N_ANIMALS, predictions: 2 * N_ANIMALS };
-      const all = { n: version * 2 * N_ANIMALS, current: 2 * N_ANIMALS, latest: 2 * N_ANIMALS };
-      expect(await gbv.scoreModelsBatch({ db, pool }, modelIds, opts)).toEqual(expected);
-      expect(await count()).toEqual([all]);
-      // A re-run finds the partitions and rewrites page by page.
-      expect(await gbv.scoreModelsBatch({ db, pool }, modelIds, opts)).toEqual(expected);
-      expect(await count()).toEqual([all]);
+      expect(await gbv.scoreModelsBatch({ db, pool }, modelIds, opts)).toEqual({
+        models: 2,
+        genotypes: herd,
+        predictions: 2 * herd,
+      });
+      stored += 2 * herd;
+      expect(await count()).toEqual([{ n: stored, current: 2 * herd, latest: 2 * herd }]);
+      // A genotype stored after the load without its own scoring: a re-run finds the partitions and
+      // scores just that one, a transaction per page.
+      await withSystem(db, async (tx) => {
+        const animal = randomUUID();
+        await tx.$executeRawUnsafe(
+          `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, updated_at)
+           VALUES ($1::uuid, $2::uuid, $3, 'HO', 'female', '2022-01-01', now())`,
+          animal,
+          customer,
+          `HO276${String(100_000 + version).padStart(12, "0")}`,
+        );
+        await tx.$executeRawUnsafe(
+          `INSERT INTO genotypes (id, customer_id, animal_id, panel_id, upload_id, packed, call_rate, heterozygosity, qc_status, is_current)
+           VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5, 0.99, 0.3, 'pass', true)`,
+          customer,
+          animal,
+          panel,
+          upload,
+          Buffer.from(pop.genotypes.data.subarray(0, stride)),
+        );
+      });
+      herd++;
+      expect(await gbv.scoreModelsBatch({ db, pool }, modelIds, opts)).toEqual({
+        models: 2,
+        genotypes: 1,
+        predictions: 2,
+      });
+      stored += 2;
+      expect(await count()).toEqual([{ n: stored, current: 2 * herd, latest: 2 * herd }]);
     }
     await db.$disconnect();
   } finally {

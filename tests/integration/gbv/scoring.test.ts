@@ -209,22 +209,38 @@ describe("imported effects scored like plink2 --score", () => {
     }
   }, 120_000);
 
-  it("re-running the job writes the same predictions again (idempotent), none added", async () => {
+  it("re-running the job writes only the prediction a loaded model is missing, and leaves the others alone", async () => {
     const { rows: models } = await world.owner.query(
       `SELECT id::text FROM gbv_models WHERE panel_id = $1 AND status = 'published'`,
       [herd.panelId],
     );
     const modelId = models[0].id as string;
-    const before = await world.owner.query(
-      `SELECT genotype_id, value, is_current, created_at FROM gbv_predictions WHERE model_id = $1 ORDER BY genotype_id`,
-      [modelId],
-    );
+    const predictions = () =>
+      world.owner.query(
+        `SELECT genotype_id, value, reliability, is_current, percentile_breed, percentile_customer, created_at
+           FROM gbv_predictions WHERE model_id = $1 ORDER BY genotype_id`,
+        [modelId],
+      );
+    const before = await predictions();
+    // A current genotype without its GBV, as one stored after the load whose own scoring never ran.
+    const gone = before.rows[7];
+    await world.owner.query(`DELETE FROM gbv_predictions WHERE model_id = $1 AND genotype_id = $2`, [
+      modelId,
+      gone.genotype_id,
+    ]);
     const outcome = await gbv.scoreModelsBatch(world.deps, [modelId], { pageSize: 50 });
-    expect(outcome).toEqual({ models: 1, genotypes: N_ANIMALS, predictions: N_ANIMALS });
-    const after = await world.owner.query(
-      `SELECT genotype_id, value, is_current, created_at FROM gbv_predictions WHERE model_id = $1 ORDER BY genotype_id`,
-      [modelId],
-    );
-    expect(after.rows).toEqual(before.rows);
+    expect(outcome).toEqual({ models: 1, genotypes: 1, predictions: 1 });
+    const after = await predictions();
+    // The same value, reliability and percentiles again; every other row untouched (its created_at too).
+    const { created_at: _, ...goneNow } = after.rows[7];
+    const { created_at: __, ...goneBefore } = gone;
+    expect(goneNow).toEqual(goneBefore);
+    expect(after.rows.filter((_r, i) => i !== 7)).toEqual(before.rows.filter((_r, i) => i !== 7));
+    // And once nothing is missing, a re-run writes nothing.
+    expect(await gbv.scoreModelsBatch(world.deps, [modelId], { pageSize: 50 })).toEqual({
+      models: 1,
+      genotypes: 0,
+      predictions: 0,
+    });
   }, 60_000);
 });

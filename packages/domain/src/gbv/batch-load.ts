@@ -86,9 +86,9 @@ export async function modelsWithPredictions(tx: Tx, models: readonly ScoringMode
 
 /**
  * Stores the panel's scores of `model`. Returns the number of predictions written, or null when the
- * model has predictions by now (a concurrent run loaded first): those rows are rewritten page by page
- * instead (scoring.ts, writePage). Genotypes that stopped being current while the job ran get no GBV
- * (a newer genotype's is on its way).
+ * model has predictions by now (a concurrent run loaded first, whole): the job then scores only what
+ * it is missing (scoring.ts, scoreMissing). Genotypes that stopped being current while the job ran
+ * get no GBV (a newer genotype's is on its way).
  */
 export async function loadBatch(tx: Tx, model: ScoringModel, scores: PanelScores): Promise<number | null> {
   const { values, rel } = scores.column(model);

@@ -12,7 +12,8 @@
 //   published model of its panel, in the customer's own scope, then percentiles and the caches of the
 //   customers whose answers changed; scoreAssignedGenotypes: the same for given genotypes (a sample assigned
 //   by hand, genotypes.uploads.assignSample).
-// Writes are idempotent (one prediction per model and genotype: a re-run rewrites the same rows) and
+// Writes are idempotent (one prediction per model and genotype: a re-run of an upload's scoring
+// rewrites the same rows; a re-run of the job writes only what a loaded model is missing) and
 // crash-safe (a model's batch load commits whole; outside it each page commits alone; a retried job
 // redoes what is missing). Writers take the traits' scoring locks and check the model is still
 // published and the genotype still current, so a late page can neither revive a retired model nor
@@ -156,7 +157,7 @@ async function writePage(tx: Tx, page: GenotypePage, models: readonly ScoringMod
        FROM unnest($1::uuid[]) WITH ORDINALITY AS r(id, i) JOIN genotypes g ON g.id = r.id AND g.is_current`;
   const modelRows = `unnest($2::uuid[], $3::uuid[]) WITH ORDINALITY AS m(model_id, trait_id, c)`;
   // A first scoring (no row of these models for these genotypes yet — the usual case) inserts plainly;
-  // a re-run (retried job, re-published scores) rewrites its rows in place. Nothing else can add rows
+  // a re-run (a retried ingest's scoring, say) rewrites its rows in place. Nothing else can add rows
   // for these models meanwhile: their traits are locked.
   const [rerun] = await query<{ any: boolean }>(
     tx,
@@ -204,16 +205,17 @@ function byPanel(models: ScoringModel[]): Map<string, ScoringModel[]> {
 }
 
 /**
- * After a batch load: the panel's current genotypes stored after the load's COPY had read the panel.
- * Their ingest's scoring ran before the load committed, found no partition for these models and left
- * them out; now their rows are written like any page. Returns the predictions written.
+ * The panel's current genotypes that a published one of `models` has no prediction for, scored and
+ * written like an upload's: stored after a batch load's COPY had read the panel (their ingest's
+ * scoring ran before the load committed and found no partition for the model), or after an earlier
+ * attempt of the job loaded the model. Everything else a loaded model scores is in its partition.
  */
-async function scoreStoredMeanwhile(
+async function scoreMissing(
   { db, pool }: ScoringDb,
   panelId: string,
   nSnps: number,
   models: readonly ScoringModel[],
-): Promise<number> {
+): Promise<{ genotypes: number; predictions: number }> {
   const missing = await withSystem(db, (tx) =>
     query<{ id: string }>(
       tx,
@@ -226,7 +228,7 @@ async function scoreStoredMeanwhile(
       [panelId, models.map((m) => m.id)],
     ),
   );
-  let written = 0;
+  const out = { genotypes: 0, predictions: 0 };
   for (let i = 0; i < missing.length; i += PAGE_SIZE) {
     const genotypeIds = missing.slice(i, i + PAGE_SIZE).map((r) => r.id);
     const page = await withSystemClient(pool, (client) =>
@@ -234,24 +236,10 @@ async function scoreStoredMeanwhile(
     );
     if (!page) continue;
     const scored = await scorePage(page.matrix, models);
-    written += await withSystem(db, (tx) => writePage(tx, page, models, scored));
+    out.predictions += await withSystem(db, (tx) => writePage(tx, page, models, scored));
+    out.genotypes += page.genotypeIds.length;
   }
-  return written;
-}
-
-/**
- * A panel's current genotypes page by page, each page read in a transaction of its own, so page
- * writes can run between reads (the embedded PGlite's one session cannot interleave a write
- * transaction with a COPY still open on another connection).
- */
-async function* keysetPages(pool: pg.Pool, panelId: string, nSnps: number, pageSize: number) {
-  let after: string | null = null;
-  for (;;) {
-    const page = await withSystemClient(pool, (client) => readGenotypePage(client, panelId, nSnps, after, pageSize));
-    if (!page) return;
-    yield page;
-    after = page.genotypeIds.at(-1)!;
-  }
+  return out;
 }
 
 /**
@@ -266,7 +254,7 @@ async function scorePanelPages(
   kernels: KernelPool,
   store: (page: GenotypePage, scored: ScoredPage) => Promise<void>,
   lap: (phase: keyof ScorePhases) => void,
-  buffers?: PageBuffers,
+  buffers: PageBuffers,
 ): Promise<void> {
   let next = pages.next();
   let storing: Promise<void> = Promise.resolve();
@@ -279,7 +267,7 @@ async function scorePanelPages(
       // A failed read is reported by the await above on the next turn; until then keep it quiet.
       next.catch(() => {});
       const scored = await scorePage(page.matrix, models, kernels);
-      buffers?.give(page.matrix.data);
+      buffers.give(page.matrix.data);
       lap("scoreMs");
       await storing;
       lap("writeMs");
@@ -319,31 +307,32 @@ export async function scoreModelsBatch(
     (m) => m.status === "published",
   );
   const outcome: ScoreOutcome = { models: models.length, genotypes: 0, predictions: 0 };
-  const kernels = models.length ? new KernelPool() : undefined;
+  // Started for the first model that needs a batch load (a retry whose models are all loaded needs none).
+  let kernels: KernelPool | undefined;
   const scored = async (n: number) => {
     outcome.genotypes += n;
     await opts.onProgress?.(outcome.genotypes);
   };
   // Percentiles of traits with rows written page by page are recomputed at the end; a batch load
   // writes its own.
-  const pagedTraits = new Set<string>();
+  const rerankTraits = new Set<string>();
   try {
     for (const [panelId, group] of byPanel(models)) {
       const nSnps = group[0]!.effects.length;
-      const pageSize = opts.pageSize ?? PAGE_SIZE;
+      // A model with predictions already (an earlier attempt of this job loaded it, or another run)
+      // has every genotype of its load: only those stored since are missing (scoreMissing, below).
       const withRows = await withSystem(db, (tx) => modelsWithPredictions(tx, group));
       const fresh = group.filter((m) => !withRows.has(m.id));
-      // Models with predictions already (a retried job) have them rewritten in place, page by page.
-      let paged = group.filter((m) => withRows.has(m.id));
       if (fresh.length) {
         // Every current genotype of the panel from one COPY, scored and kept; then a load per model.
         const scores = new PanelScores(fresh);
         const buffers = new PageBuffers();
+        const threads = (kernels ??= new KernelPool());
         await withSystemClient(pool, (client) =>
           scorePanelPages(
-            genotypePages(client, panelId, nSnps, pageSize, buffers),
+            genotypePages(client, panelId, nSnps, opts.pageSize ?? PAGE_SIZE, buffers),
             fresh,
-            kernels!,
+            threads,
             async (page, s) => {
               scores.add(page, s);
               await scored(page.genotypeIds.length);
@@ -352,40 +341,25 @@ export async function scoreModelsBatch(
             buffers,
           ),
         );
-        // Side by side, LOAD_LANES at a time: each load is PostgreSQL's work on one core.
+        // Side by side, LOAD_LANES at a time: each load is PostgreSQL's work on one core. A load that
+        // finds the model loaded by another run meanwhile (null) leaves it to scoreMissing as well.
         const loaded = await inLanes(fresh, opts.loadLanes ?? LOAD_LANES, (m) =>
           withSystem(db, (tx) => loadBatch(tx, m, scores), { timeout: LOAD_TIMEOUT_MS }),
         );
         lap("writeMs");
-        // A model a concurrent run loaded first has its rows rewritten page by page below.
-        const done = fresh.filter((_, k) => loaded[k] !== null);
-        paged = [...paged, ...fresh.filter((_, k) => loaded[k] === null)];
-        if (done.length) {
-          const meanwhile = await scoreStoredMeanwhile({ db, pool }, panelId, nSnps, done);
-          outcome.predictions += loaded.reduce<number>((sum, n) => sum + (n ?? 0), 0) + meanwhile;
-          if (meanwhile) for (const m of done) pagedTraits.add(m.traitId);
-        }
-        if (paged.length) outcome.genotypes -= scores.genotypes; // the panel is read again below
+        outcome.predictions += loaded.reduce<number>((sum, n) => sum + (n ?? 0), 0);
       }
-      if (paged.length === 0) continue;
-      await scorePanelPages(
-        keysetPages(pool, panelId, nSnps, pageSize),
-        paged,
-        kernels!,
-        async (page, s) => {
-          outcome.predictions += await withSystem(db, (tx) => writePage(tx, page, paged, s), { timeout: 5 * 60_000 });
-          await scored(page.genotypeIds.length);
-        },
-        lap,
-      );
-      for (const m of paged) pagedTraits.add(m.traitId);
+      const missing = await scoreMissing({ db, pool }, panelId, nSnps, group);
+      outcome.predictions += missing.predictions;
+      if (missing.genotypes) await scored(missing.genotypes);
+      if (missing.predictions) for (const m of group) rerankTraits.add(m.traitId);
     }
   } finally {
     await kernels?.close();
   }
   lap("readMs");
-  if (pagedTraits.size)
-    await withSystem(db, (tx) => recomputePercentiles(tx, [...pagedTraits]), { timeout: 5 * 60_000 });
+  if (rerankTraits.size)
+    await withSystem(db, (tx) => recomputePercentiles(tx, [...rerankTraits]), { timeout: 5 * 60_000 });
   lap("percentilesMs");
   // Every farm's GBVs (and percentiles) may have changed.
   if (opts.cache && models.length) await invalidateGbv(opts.cache, "all");
