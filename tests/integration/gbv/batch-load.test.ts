@@ -312,6 +312,19 @@ describe("a publication's batch load", () => {
       [[traitA, traitB]],
     );
     expect(twice).toEqual([]);
+
+    // A genotype that lacks b2's GBV but has a2's: only b2's is written, a2's row stays as it was.
+    const genotypeId = herd.genotypeIds[3];
+    const row = (model: string) =>
+      world.owner.query(
+        `SELECT xmin::text AS xmin, value, is_current FROM gbv_predictions WHERE model_id = $1 AND genotype_id = $2`,
+        [model, genotypeId],
+      );
+    const [aBefore, bBefore] = [(await row(a2)).rows[0], (await row(b2)).rows[0]];
+    await world.owner.query(`DELETE FROM gbv_predictions WHERE model_id = $1 AND genotype_id = $2`, [b2, genotypeId]);
+    expect(await gbv.scoreModelsBatch(world.deps, [a2, b2], { pageSize: 40 })).toMatchObject({ predictions: 1 });
+    expect((await row(a2)).rows[0]).toEqual(aBefore);
+    expect((await row(b2)).rows[0]).toMatchObject({ value: bBefore.value, is_current: true });
   }, 90_000);
 
   it("refuses to stage a model's partition twice, in a farm's scope, or to attach one never staged", async () => {

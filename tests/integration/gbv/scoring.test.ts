@@ -209,38 +209,59 @@ describe("imported effects scored like plink2 --score", () => {
     }
   }, 120_000);
 
-  it("re-running the job writes only the prediction a loaded model is missing, and leaves the others alone", async () => {
+  it("re-running the job writes only the prediction a loaded model is missing, re-ranks, and leaves the other rows alone", async () => {
     const { rows: models } = await world.owner.query(
       `SELECT id::text FROM gbv_models WHERE panel_id = $1 AND status = 'published'`,
       [herd.panelId],
     );
     const modelId = models[0].id as string;
-    const predictions = () =>
-      world.owner.query(
-        `SELECT genotype_id, value, reliability, is_current, percentile_breed, percentile_customer, created_at
-           FROM gbv_predictions WHERE model_id = $1 ORDER BY genotype_id`,
-        [modelId],
-      );
+    // xmin: the transaction that last wrote a row (a rewrite in place changes it).
+    const predictions = async () =>
+      (
+        await world.owner.query(
+          `SELECT genotype_id, value, reliability, is_current, percentile_breed, percentile_customer, xmin::text AS xmin
+             FROM gbv_predictions WHERE model_id = $1 ORDER BY genotype_id`,
+          [modelId],
+        )
+      ).rows;
     const before = await predictions();
-    // A current genotype without its GBV, as one stored after the load whose own scoring never ran.
-    const gone = before.rows[7];
-    await world.owner.query(`DELETE FROM gbv_predictions WHERE model_id = $1 AND genotype_id = $2`, [
-      modelId,
-      gone.genotype_id,
-    ]);
-    const outcome = await gbv.scoreModelsBatch(world.deps, [modelId], { pageSize: 50 });
-    expect(outcome).toEqual({ models: 1, genotypes: 1, predictions: 1 });
-    const after = await predictions();
-    // The same value, reliability and percentiles again; every other row untouched (its created_at too).
-    const { created_at: _, ...goneNow } = after.rows[7];
-    const { created_at: __, ...goneBefore } = gone;
-    expect(goneNow).toEqual(goneBefore);
-    expect(after.rows.filter((_r, i) => i !== 7)).toEqual(before.rows.filter((_r, i) => i !== 7));
-    // And once nothing is missing, a re-run writes nothing.
+    const withoutXmin = (rows: typeof before) => rows.map(({ xmin: _, ...r }) => r);
+    const untouched = (rows: typeof before, touched: number[]) => rows.filter((_r, i) => !touched.includes(i));
+    // Two rows without percentiles, as if the run that wrote them stopped before ranking them: a
+    // re-run has nothing to score but ranks them again.
+    await world.owner.query(
+      `UPDATE gbv_predictions SET percentile_breed = NULL, percentile_customer = NULL
+        WHERE model_id = $1 AND genotype_id = ANY($2::uuid[])`,
+      [modelId, [before[3].genotype_id, before[4].genotype_id]],
+    );
     expect(await gbv.scoreModelsBatch(world.deps, [modelId], { pageSize: 50 })).toEqual({
       models: 1,
       genotypes: 0,
       predictions: 0,
     });
+    const ranked = await predictions();
+    expect(withoutXmin(ranked)).toEqual(withoutXmin(before));
+    expect(untouched(ranked, [3, 4])).toEqual(untouched(before, [3, 4]));
+    // A current genotype without its GBV, as one stored after the load whose own scoring never ran:
+    // the same value, reliability and percentiles come back, and no other row is written again.
+    await world.owner.query(`DELETE FROM gbv_predictions WHERE model_id = $1 AND genotype_id = $2`, [
+      modelId,
+      before[7].genotype_id,
+    ]);
+    expect(await gbv.scoreModelsBatch(world.deps, [modelId], { pageSize: 50 })).toEqual({
+      models: 1,
+      genotypes: 1,
+      predictions: 1,
+    });
+    const after = await predictions();
+    expect(withoutXmin(after)).toEqual(withoutXmin(before));
+    expect(untouched(after, [7])).toEqual(untouched(ranked, [7]));
+    // Once nothing is missing, a re-run writes nothing.
+    expect(await gbv.scoreModelsBatch(world.deps, [modelId], { pageSize: 50 })).toEqual({
+      models: 1,
+      genotypes: 0,
+      predictions: 0,
+    });
+    expect(await predictions()).toEqual(after);
   }, 60_000);
 });

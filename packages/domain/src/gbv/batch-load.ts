@@ -52,7 +52,7 @@ export class PanelScores {
     return this.genotypeIds.length;
   }
 
-  add(page: GenotypePage, scored: ScoredPage): void {
+  add(page: Pick<GenotypePage, "genotypeIds">, scored: ScoredPage): void {
     for (const id of page.genotypeIds) this.genotypeIds.push(id);
     this.pages.push(scored);
   }

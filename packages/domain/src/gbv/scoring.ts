@@ -209,6 +209,7 @@ function byPanel(models: ScoringModel[]): Map<string, ScoringModel[]> {
  * written like an upload's: stored after a batch load's COPY had read the panel (their ingest's
  * scoring ran before the load committed and found no partition for the model), or after an earlier
  * attempt of the job loaded the model. Everything else a loaded model scores is in its partition.
+ * Only the missing (genotype, model) pairs are written: a model that has the genotype's row keeps it.
  */
 async function scoreMissing(
   { db, pool }: ScoringDb,
@@ -217,42 +218,49 @@ async function scoreMissing(
   models: readonly ScoringModel[],
 ): Promise<{ genotypes: number; predictions: number }> {
   const missing = await withSystem(db, (tx) =>
-    query<{ id: string }>(
+    query<{ id: string; models: string[] }>(
       tx,
-      `SELECT g.id::text AS id FROM genotypes g
-        WHERE g.panel_id = $1::uuid AND g.is_current
-          AND EXISTS (SELECT 1 FROM gbv_models m
-                       WHERE m.id = ANY($2::uuid[]) AND m.status = 'published'
-                         AND NOT EXISTS (SELECT 1 FROM gbv_predictions p WHERE p.model_id = m.id AND p.genotype_id = g.id))
-        ORDER BY g.id`,
+      `SELECT g.id::text AS id, array_agg(m.id::text ORDER BY m.id) AS models
+         FROM genotypes g CROSS JOIN gbv_models m
+        WHERE g.panel_id = $1::uuid AND g.is_current AND m.id = ANY($2::uuid[]) AND m.status = 'published'
+          AND NOT EXISTS (SELECT 1 FROM gbv_predictions p WHERE p.model_id = m.id AND p.genotype_id = g.id)
+        GROUP BY g.id ORDER BY g.id`,
       [panelId, models.map((m) => m.id)],
     ),
   );
-  const out = { genotypes: 0, predictions: 0 };
-  for (let i = 0; i < missing.length; i += PAGE_SIZE) {
-    const genotypeIds = missing.slice(i, i + PAGE_SIZE).map((r) => r.id);
-    const page = await withSystemClient(pool, (client) =>
-      readGenotypePage(client, panelId, nSnps, null, PAGE_SIZE, { genotypeIds }),
-    );
-    if (!page) continue;
-    const scored = await scorePage(page.matrix, models);
-    out.predictions += await withSystem(db, (tx) => writePage(tx, page, models, scored));
-    out.genotypes += page.genotypeIds.length;
+  // Genotypes that lack the same models are scored and written together.
+  const bySet = new Map<string, { lacking: ScoringModel[]; genotypeIds: string[] }>();
+  for (const r of missing) {
+    const key = r.models.join(",");
+    let set = bySet.get(key);
+    if (!set) bySet.set(key, (set = { lacking: models.filter((m) => r.models.includes(m.id)), genotypeIds: [] }));
+    set.genotypeIds.push(r.id);
   }
+  const out = { genotypes: 0, predictions: 0 };
+  for (const { lacking, genotypeIds } of bySet.values())
+    for (let i = 0; i < genotypeIds.length; i += PAGE_SIZE) {
+      const page = await withSystemClient(pool, (client) =>
+        readGenotypePage(client, panelId, nSnps, null, PAGE_SIZE, { genotypeIds: genotypeIds.slice(i, i + PAGE_SIZE) }),
+      );
+      if (!page) continue;
+      const scored = await scorePage(page.matrix, lacking);
+      out.predictions += await withSystem(db, (tx) => writePage(tx, page, lacking, scored));
+      out.genotypes += page.genotypeIds.length;
+    }
   return out;
 }
 
 /**
  * Scores a panel's pages as they come: the next page is read while this one is scored on the kernel
  * threads and the previous one stored by `store` (one store at a time, in page order). A scored
- * page's genotypes go back to `buffers`, the reader's, for a page to come (the store keeps its ids
- * and scores only).
+ * page's genotypes go back to `buffers`, the reader's, for a page to come: the store gets its ids
+ * and scores only.
  */
 async function scorePanelPages(
   pages: AsyncGenerator<GenotypePage>,
   models: readonly ScoringModel[],
   kernels: KernelPool,
-  store: (page: GenotypePage, scored: ScoredPage) => Promise<void>,
+  store: (page: Omit<GenotypePage, "matrix">, scored: ScoredPage) => Promise<void>,
   lap: (phase: keyof ScorePhases) => void,
   buffers: PageBuffers,
 ): Promise<void> {
@@ -348,11 +356,14 @@ export async function scoreModelsBatch(
         );
         lap("writeMs");
         outcome.predictions += loaded.reduce<number>((sum, n) => sum + (n ?? 0), 0);
+        for (const [k, m] of fresh.entries()) if (loaded[k] === null) withRows.add(m.id);
       }
       const missing = await scoreMissing({ db, pool }, panelId, nSnps, group);
       outcome.predictions += missing.predictions;
       if (missing.genotypes) await scored(missing.genotypes);
-      if (missing.predictions) for (const m of group) rerankTraits.add(m.traitId);
+      // Rows written page by page have no percentiles yet; nor may those of a model loaded before
+      // this run, if the run that loaded it stopped before its recomputation.
+      for (const m of group) if (missing.predictions || withRows.has(m.id)) rerankTraits.add(m.traitId);
     }
   } finally {
     await kernels?.close();

@@ -21,10 +21,15 @@ async function withPool<T>(pool: KernelPool | undefined, f: (pool: KernelPool) =
   }
 }
 
-/** The matrix's shared buffer as it is when its rows start it (workers read nSamples rows only), else a copy. */
+/**
+ * The matrix's shared buffer as it is when its rows start it (workers read nSamples rows only), else
+ * a copy of the rows (a matrix shorter than its rows fails in the worker, as in this thread).
+ */
 function sharedGenotypes(m: PackedMatrix): SharedArrayBuffer {
-  if (m.data.buffer instanceof SharedArrayBuffer && m.data.byteOffset === 0) return m.data.buffer;
-  return toShared(m.data.subarray(0, m.nSamples * bytesPerSample(m.nSnps)));
+  const bytes = m.nSamples * bytesPerSample(m.nSnps);
+  if (m.data.buffer instanceof SharedArrayBuffer && m.data.byteOffset === 0 && m.data.byteLength >= bytes)
+    return m.data.buffer;
+  return toShared(m.data.subarray(0, bytes));
 }
 
 /** VanRaden G (see relationship/grm.ts) computed on worker threads; the lower triangle is split evenly. */
