@@ -253,6 +253,32 @@ describe("a publication's batch load", () => {
     expect(rows[0].value).toBe(rows[0].twin);
   }, 60_000);
 
+  it("leaves a model another run loaded while this one read the panel to that run: nothing written twice, every row ranked", async () => {
+    const { rows } = await world.owner.query<{ id: string }>(
+      `INSERT INTO gbv_traits (id, code, name, unit, higher_is_better, default_heritability)
+       VALUES (gen_random_uuid(), $1, $1, 'units', true, 0.2) RETURNING id::text`,
+      [`race_${randomUUID().slice(0, 8)}`],
+    );
+    const v = await publish(herd, rows[0]!.id, 7.7);
+    let other: gbv.ScoreOutcome | undefined;
+    const outcome = await gbv.scoreModelsBatch(world.deps, [v], {
+      pageSize: 40,
+      // After this run's first page: a second run (a re-added job, say) loads the model whole.
+      onProgress: async () => {
+        other ??= await gbv.scoreModelsBatch(world.deps, [v], { pageSize: 40 });
+      },
+    });
+    expect(other).toEqual({ models: 1, genotypes: N_ANIMALS, predictions: N_ANIMALS });
+    // This run's load found the partition and wrote nothing; nothing was missing.
+    expect(outcome).toEqual({ models: 1, genotypes: N_ANIMALS, predictions: 0 });
+    expect(await counts(v)).toEqual({ n: N_ANIMALS, current: N_ANIMALS });
+    const { rows: unranked } = await world.owner.query(
+      `SELECT genotype_id FROM gbv_predictions WHERE model_id = $1 AND (percentile_breed IS NULL OR percentile_customer IS NULL)`,
+      [v],
+    );
+    expect(unranked).toEqual([]);
+  }, 60_000);
+
   it("commits each model's load alone: one trait switches while the other's load fails; the retried job finishes it, nothing twice", async () => {
     const newTrait = async (code: string) =>
       (
