@@ -26,20 +26,6 @@ export interface ScoredPage {
   rel: Float64Array[];
 }
 
-/**
- * The page's values and reliabilities of the models at `cols`, model after model (column c of a page
- * of n genotypes at c·n … c·n + n − 1), as the INSERTs unnest them.
- */
-export function pageColumns(scored: ScoredPage, cols: readonly number[], n: number) {
-  const values = new Float64Array(cols.length * n);
-  const rel = new Float64Array(cols.length * n);
-  cols.forEach((t, c) => {
-    values.set(scored.values[t]!, c * n);
-    rel.set(scored.rel[t]!, c * n);
-  });
-  return { values, rel };
-}
-
 /** A panel's scores of `models` (in this order, as scorePage returns them), page by page, until the load. */
 export class PanelScores {
   /** Every page's genotypes, in page order (gathered once for all the models' loads). */
@@ -47,10 +33,6 @@ export class PanelScores {
   private readonly pages: ScoredPage[] = [];
 
   constructor(readonly models: readonly ScoringModel[]) {}
-
-  get genotypes(): number {
-    return this.genotypeIds.length;
-  }
 
   add(page: Pick<GenotypePage, "genotypeIds">, scored: ScoredPage): void {
     for (const id of page.genotypeIds) this.genotypeIds.push(id);
@@ -61,8 +43,8 @@ export class PanelScores {
   column(model: ScoringModel): { values: Float64Array; rel: Float64Array } {
     const col = this.models.indexOf(model);
     if (col < 0) throw new Error(`model ${model.id} was not scored with this panel`);
-    const values = new Float64Array(this.genotypes);
-    const rel = new Float64Array(this.genotypes);
+    const values = new Float64Array(this.genotypeIds.length);
+    const rel = new Float64Array(this.genotypeIds.length);
     let at = 0;
     for (const page of this.pages) {
       values.set(page.values[col]!, at);

@@ -32,7 +32,7 @@ import {
 } from "@reprotech/genomics";
 import type pg from "pg";
 import { query } from "../animals/sql";
-import { loadBatch, modelsWithPredictions, PanelScores, pageColumns, type ScoredPage } from "./batch-load";
+import { loadBatch, modelsWithPredictions, PanelScores, type ScoredPage } from "./batch-load";
 import { invalidateGbv } from "./cache";
 import { PageBuffers } from "./copy-packed-rows";
 import { PAGE_SIZE, genotypePages, readGenotypePage, type GenotypePage } from "./genotype-pages";
@@ -120,6 +120,20 @@ export function reliabilities(m: PackedMatrix, model: ScoringModel): Float64Arra
   }
   // No reliability information: 0, i.e. "not known to be reliable", never invented.
   return out;
+}
+
+/**
+ * The page's values and reliabilities of the models at `cols`, model after model (column c of a page
+ * of n genotypes at c·n … c·n + n − 1), as writePage's INSERT unnests them.
+ */
+function pageColumns(scored: ScoredPage, cols: readonly number[], n: number) {
+  const values = new Float64Array(cols.length * n);
+  const rel = new Float64Array(cols.length * n);
+  cols.forEach((t, c) => {
+    values.set(scored.values[t]!, c * n);
+    rel.set(scored.rel[t]!, c * n);
+  });
+  return { values, rel };
 }
 
 /**
