@@ -7,14 +7,13 @@
 // Pages are read with `COPY (SELECT …) TO STDOUT (FORMAT binary)` on a raw pg client in a scoped
 // transaction (withTenantClient): bytea arrives as its raw bytes. A plain query (Prisma's or pg's)
 // gets it as hex text — twice the bytes on the socket and a decode per row on the event loop, which
-// made reading 3–4 s of a 10,000-animal re-score (bench:gbv). copy-packed-rows.ts parses the COPY
-// stream and copies each packed row straight into the page.
+// made reading 3–4 s of a 10,000-animal re-score (bench:gbv). copy-out.ts hands the COPY's bytes over
+// as they left the socket; copy-packed-rows.ts parses them and copies each packed row straight into
+// the page.
 import { bytesPerSample, snpGenotypeCounts, bAlleleFrequencies, type PackedMatrix } from "@reprotech/genomics";
 import { isUuid } from "@reprotech/db";
-import type { Readable } from "node:stream";
-import { finished } from "node:stream/promises";
 import type pg from "pg";
-import { to as copyTo } from "pg-copy-streams";
+import { CopyOut } from "./copy-out";
 import { packedRowPages, readPackedRows, type PackedRows, type PageBuffers } from "./copy-packed-rows";
 
 export const PAGE_SIZE = 2000;
@@ -36,7 +35,7 @@ function uuidLiteral(value: string): string {
 function copyGenotypes(client: pg.ClientBase, panelId: string, where: string[], limit?: number) {
   const conditions = [`g.panel_id = ${uuidLiteral(panelId)}`, "g.is_current", ...where];
   return client.query(
-    copyTo(
+    new CopyOut(
       `COPY (SELECT g.id::text, g.animal_id::text, g.customer_id::text, g.packed FROM genotypes g
              WHERE ${conditions.join(" AND ")} ORDER BY g.id ${limit === undefined ? "" : `LIMIT ${limit}`})
        TO STDOUT (FORMAT binary)`,
@@ -45,24 +44,6 @@ function copyGenotypes(client: pg.ClientBase, panelId: string, where: string[], 
 }
 
 const describeRow = (texts: string[][], r: number) => `genotype ${texts[0]![r]}`;
-
-/**
- * The COPY's chunks. A reader that stops before the end (an error, a break) has the rest read and
- * dropped: a COPY abandoned halfway keeps its connection waiting for a reader forever, so no ROLLBACK
- * or COMMIT could follow on it (found with a 2 MB COPY; small ones arrive whole before anyone stops).
- */
-async function* copyChunks(copy: Readable): AsyncGenerator<Buffer> {
-  let ended = false;
-  try {
-    for await (const chunk of copy.iterator({ destroyOnReturn: false })) yield chunk as Buffer;
-    ended = true;
-  } finally {
-    if (!ended && !copy.destroyed) {
-      copy.resume();
-      await finished(copy).catch(() => {});
-    }
-  }
-}
 
 function toPage(rows: PackedRows, nSnps: number): GenotypePage {
   const [genotypeIds, animalIds, customerIds] = rows.texts as [string[], string[], string[]];
@@ -88,7 +69,7 @@ export async function readGenotypePage(
   if (only?.genotypeIds !== undefined)
     where.push(`g.id = ANY(ARRAY[${only.genotypeIds.map(uuidLiteral).join(", ") || "NULL"}]::uuid[])`);
   const copy = copyGenotypes(client, panelId, where, limit);
-  const rows = await readPackedRows(copyChunks(copy), 3, bytesPerSample(nSnps), limit, describeRow);
+  const rows = await readPackedRows(copy, 3, bytesPerSample(nSnps), limit, describeRow);
   return rows.rows === 0 ? null : toPage(rows, nSnps);
 }
 
@@ -107,8 +88,7 @@ export async function* genotypePages(
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`page size ${pageSize}`);
   const copy = copyGenotypes(client, panelId, []);
   const stride = bytesPerSample(nSnps);
-  for await (const rows of packedRowPages(copyChunks(copy), 3, stride, pageSize, describeRow, buffers))
-    yield toPage(rows, nSnps);
+  for await (const rows of packedRowPages(copy, 3, stride, pageSize, describeRow, buffers)) yield toPage(rows, nSnps);
 }
 
 /** B-allele frequencies over the current genotypes on the panel, and how many animals they came from. */

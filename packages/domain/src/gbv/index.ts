@@ -7,6 +7,7 @@ export * from "./training"; // gbv-train job: SNP-BLUP + k-fold CV → draft mod
 export * from "./training-progress";
 export * from "./genotype-pages";
 export { PageBuffers } from "./copy-packed-rows";
+export { CopyOut } from "./copy-out";
 export * from "./effects-file";
 export * from "./effects-import";
 export * from "./lifecycle";
