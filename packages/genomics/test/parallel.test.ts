@@ -78,4 +78,32 @@ describe("worker-thread kernels", () => {
       await pool.close();
     }
   });
+
+  it("scores on 1, 2, 3 or 9 workers are the very bits of the in-thread scores (segments summed in one order)", async () => {
+    // Effects of every size and sign, so any other order of the additions would round differently.
+    const { m } = randomGenotypes({ nSamples: 61, nSnps: 6007, seed: 9, missingRate: 0.03 });
+    const p = alleleFrequencies(m);
+    const effects = [0, 1, 2, 3, 4].map((t) =>
+      Float64Array.from({ length: 6007 }, (_, j) => Math.sin(j * (t + 0.7)) * 10 ** ((j % 7) - 3)),
+    );
+    const intercepts = [0.1, -3, 1e3, 0, 7.25];
+    const inThread = scoreGenotypes(m, p, effects, { intercepts });
+    for (const size of [1, 2, 3, 9]) {
+      const pool = new KernelPool(size);
+      try {
+        expect(Array.from(await scoreGenotypesAsync(m, p, effects, { pool, intercepts }))).toEqual(
+          Array.from(inThread),
+        );
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
+  it("refuses intercepts that do not match the traits before any worker runs", async () => {
+    const { m } = randomGenotypes({ nSamples: 3, nSnps: 40, seed: 1, missingRate: 0 });
+    await expect(
+      scoreGenotypesAsync(m, alleleFrequencies(m), [new Float64Array(40)], { intercepts: [1, 2] }),
+    ).rejects.toThrow(/2 intercepts for 1 traits/);
+  });
 });

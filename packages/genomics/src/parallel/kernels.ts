@@ -9,6 +9,7 @@ import {
   type Grm,
   type GrmOptions,
 } from "../relationship/grm";
+import { SCORE_SEGMENTS, addSegments, checkScoreInputs, withIntercepts } from "../score/score";
 import type { GenotypeSummary } from "../stats/frequencies";
 import { KernelPool, toShared } from "./pool";
 
@@ -59,16 +60,20 @@ export async function vanRadenGAsync(m: PackedMatrix, options: GrmOptions & { po
   });
 }
 
-/** scoreGenotypes on worker threads, rows split between the workers. Returns row-major n x k. */
+/**
+ * scoreGenotypes on worker threads, its column segments split between the workers (each builds the
+ * lookup tables of its own columns). Returns row-major n x k, the same bits as scoreGenotypes.
+ */
 export async function scoreGenotypesAsync(
   m: PackedMatrix,
   p: Float64Array,
   effects: readonly Float64Array[],
   options: { intercepts?: number[]; pool?: KernelPool } = {},
 ): Promise<Float64Array> {
+  checkScoreInputs(m, p, effects, options.intercepts);
   const k = effects.length;
   return withPool(options.pool, async (pool) => {
-    const out = new SharedArrayBuffer(m.nSamples * k * 8);
+    const out = new SharedArrayBuffer(SCORE_SEGMENTS * m.nSamples * k * 8);
     const base = {
       nSamples: m.nSamples,
       nSnps: m.nSnps,
@@ -76,14 +81,18 @@ export async function scoreGenotypesAsync(
       p: toShared(p),
       out,
       effects: effects.map(toShared),
-      intercepts: options.intercepts ?? new Array<number>(k).fill(0),
     };
-    const chunk = Math.ceil(m.nSamples / pool.size);
+    const parts = Math.min(pool.size, SCORE_SEGMENTS);
     const jobs: Promise<void>[] = [];
-    for (let r0 = 0; r0 < m.nSamples; r0 += chunk)
-      jobs.push(pool.run({ kind: "score-rows", ...base, rowStart: r0, rowEnd: Math.min(m.nSamples, r0 + chunk) }));
+    for (let i = 0; i < parts; i++) {
+      const segStart = Math.floor((i * SCORE_SEGMENTS) / parts);
+      const segEnd = Math.floor(((i + 1) * SCORE_SEGMENTS) / parts);
+      jobs.push(pool.run({ kind: "score-segments", ...base, segStart, segEnd }));
+    }
     await Promise.all(jobs);
-    return new Float64Array(out);
+    const sums = new Float64Array(m.nSamples * k);
+    addSegments(sums, new Float64Array(out), SCORE_SEGMENTS);
+    return withIntercepts(sums, k, options.intercepts);
   });
 }
 

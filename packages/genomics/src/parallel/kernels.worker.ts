@@ -2,7 +2,7 @@
 // are shared, never copied per worker); results are written into shared output buffers.
 import { parentPort } from "node:worker_threads";
 import { grmTileRows } from "../relationship/grm";
-import { scoreGenotypes } from "../score/score";
+import { scoreSegments } from "../score/score";
 import { summarizeGenotypes } from "../stats/frequencies";
 import type { KernelRequest, KernelResponse } from "./protocol";
 
@@ -34,9 +34,9 @@ port.on("message", (req: KernelRequest) => {
       sOut.set(samples.het, req.nSamples + req.rowStart);
     } else {
       const effects = req.effects.map((e) => new Float64Array(e));
-      const rows = Int32Array.from({ length: req.rowEnd - req.rowStart }, (_, r) => req.rowStart + r);
-      const scores = scoreGenotypes(m, new Float64Array(req.p), effects, { intercepts: req.intercepts, rows });
-      new Float64Array(req.out).set(scores, req.rowStart * effects.length);
+      const size = req.nSamples * effects.length;
+      const out = new Float64Array(req.out, req.segStart * size * 8, (req.segEnd - req.segStart) * size);
+      scoreSegments(m, new Float64Array(req.p), effects, req.segStart, req.segEnd, out);
     }
     port.postMessage({ id: req.id, ok: true } satisfies KernelResponse);
   } catch (e) {

@@ -18,12 +18,12 @@ export interface GrmRowsRequest extends Base {
   readonly tileRowEnd: number;
 }
 
-export interface ScoreRowsRequest extends Base {
-  readonly kind: "score-rows";
+export interface ScoreSegmentsRequest extends Base {
+  readonly kind: "score-segments";
   readonly effects: SharedArrayBuffer[];
-  readonly intercepts: number[];
-  readonly rowStart: number;
-  readonly rowEnd: number;
+  /** Column segments [segStart, segEnd) of score.ts: segment s's n x k sums at s x n x k in `out`. */
+  readonly segStart: number;
+  readonly segEnd: number;
 }
 
 export interface SummaryRowsRequest extends Omit<Base, "p"> {
@@ -36,9 +36,9 @@ export interface SummaryRowsRequest extends Omit<Base, "p"> {
   readonly samples: SharedArrayBuffer;
 }
 
-export type KernelRequest = GrmRowsRequest | ScoreRowsRequest | SummaryRowsRequest;
+export type KernelRequest = GrmRowsRequest | ScoreSegmentsRequest | SummaryRowsRequest;
 export type KernelRequestBody =
-  Omit<GrmRowsRequest, "id"> | Omit<ScoreRowsRequest, "id"> | Omit<SummaryRowsRequest, "id">;
+  Omit<GrmRowsRequest, "id"> | Omit<ScoreSegmentsRequest, "id"> | Omit<SummaryRowsRequest, "id">;
 
 export type KernelResponse =
   { readonly id: number; readonly ok: true } | { readonly id: number; readonly ok: false; readonly error: string };
