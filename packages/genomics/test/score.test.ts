@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { scoreGenotypes } from "../src/score/score";
+import { SCORE_SEGMENTS, addSegments, scoreGenotypes, scoreSegments, withIntercepts } from "../src/score/score";
 import { alleleFrequencies } from "../src/stats/frequencies";
 import {
   ALLELE_B,
@@ -85,5 +85,26 @@ describe("multi-trait scoring", () => {
     rows.forEach((i, r) => {
       for (let t = 0; t < k; t++) expect(sub[r * k + t]).toBe(scores[i * k + t]);
     });
+  });
+
+  it("is its segments scored in any split, added in order, intercept last", () => {
+    const parts = new Float64Array(SCORE_SEGMENTS * nSamples * k);
+    for (const [from, to] of [
+      [0, 3],
+      [3, 4],
+      [4, SCORE_SEGMENTS],
+    ] as const)
+      scoreSegments(m, p, effects, from, to, parts.subarray(from * nSamples * k));
+    const sums = new Float64Array(nSamples * k);
+    addSegments(sums, parts, SCORE_SEGMENTS);
+    expect(Array.from(withIntercepts(sums, k, intercepts))).toEqual(Array.from(scores));
+  });
+
+  it("refuses segments out of range and an output too short for them", () => {
+    const out = new Float64Array(2 * nSamples * k);
+    expect(() => scoreSegments(m, p, effects, 7, SCORE_SEGMENTS + 1, out)).toThrow(/segments 7…9 of 8/);
+    expect(() => scoreSegments(m, p, effects, 2, 1, out)).toThrow(/segments/);
+    expect(() => scoreSegments(m, p, effects, 0, 3, out)).toThrow(/output shorter/);
+    expect(() => scoreGenotypes(m, p, effects, { intercepts: [1] })).toThrow(/1 intercepts for 5 traits/);
   });
 });

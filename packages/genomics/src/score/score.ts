@@ -101,8 +101,8 @@ export function withIntercepts(sums: Float64Array, k: number, intercepts?: Array
 }
 
 /**
- * The sums of segments [from, to) for every animal (or `rows`) and trait: segment s's n x k sums at
- * (s - from) * n * k in `out`, added to what is there (zeros for a segment's own sum).
+ * Segments [from, to) of the scores of every animal (or `rows`) and trait, each summed into its own
+ * zeroed n x k block of `out`, segment s at (s - from) x n x k.
  */
 export function scoreSegments(
   m: PackedMatrix,
@@ -116,6 +116,10 @@ export function scoreSegments(
   checkScoreInputs(m, p, effects);
   const k = effects.length;
   const nRows = rows ? rows.length : m.nSamples;
+  if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= SCORE_SEGMENTS))
+    throw new RangeError(`score: segments ${from}…${to} of ${SCORE_SEGMENTS}`);
+  // A typed array drops writes past its end without a word.
+  if (out.length < (to - from) * nRows * k) throw new RangeError("score: output shorter than its segments");
   const stride = bytesPerSample(m.nSnps);
   const data = m.data;
   const table = new Float64Array(COLUMN_BLOCK * 256 * 4);
