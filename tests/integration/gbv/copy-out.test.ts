@@ -96,6 +96,22 @@ describe("CopyOut", () => {
     await expectUsable();
   }, 60_000);
 
+  it("many small rows read by a reader that pauses now and then arrive whole and in order", async () => {
+    let text = "";
+    let chunks = 0;
+    for await (const chunk of client.query(
+      new gbv.CopyOut(`COPY (SELECT x FROM generate_series(1, 300000) x) TO STDOUT`),
+    )) {
+      text += chunk.toString();
+      if (++chunks % 2000 === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    const lines = text.split("\n");
+    expect(lines.pop()).toBe("");
+    expect(lines.length).toBe(300_000);
+    expect(lines.every((line, i) => line === String(i + 1))).toBe(true);
+    await expectUsable();
+  }, 60_000);
+
   it("a reader that stops early has the rest dropped; the connection takes the next query", async () => {
     for await (const chunk of client.query(
       new gbv.CopyOut(`COPY (SELECT repeat('z', 10000) FROM generate_series(1, 2000)) TO STDOUT`),

@@ -83,7 +83,8 @@ const HIGH_WATER = 1 << 20;
  */
 export class CopyOut implements Submittable, AsyncIterable<Buffer> {
   private readonly framer = new CopyOutFramer();
-  private readonly queue: Buffer[] = [];
+  /** Views not read yet: queue[head…]. */
+  private readonly queue: (Buffer | undefined)[] = [];
   private head = 0;
   private queued = 0;
   private ended = false;
@@ -169,9 +170,14 @@ export class CopyOut implements Submittable, AsyncIterable<Buffer> {
       for (;;) {
         if (this.head < this.queue.length) {
           const view = this.queue[this.head]!;
-          this.queue[this.head++] = undefined as unknown as Buffer;
+          this.queue[this.head++] = undefined;
           this.queued -= view.length;
+          // Read slots are dropped once they are most of the array (a reader that never empties it).
           if (this.head === this.queue.length) this.queue.length = this.head = 0;
+          else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+            this.queue.splice(0, this.head);
+            this.head = 0;
+          }
           if (this.queued <= HIGH_WATER / 2 && this.stream?.isPaused() && !this.ended) this.stream.resume();
           yield view;
         } else if (this.failure) throw this.failure;
