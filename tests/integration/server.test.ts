@@ -108,3 +108,39 @@ describe("internal errors", () => {
     }
   });
 });
+
+describe("overload", () => {
+  it("answers 503 with Retry-After, not 500, when no database connection frees up in time", async () => {
+    const busy = await startTestApp({ DATABASE_POOL_MAX: "1", DATABASE_CONNECT_TIMEOUT_MS: "200" });
+    const held = await busy.pool.connect();
+    try {
+      const headers = { authorization: `Bearer ${generateToken().token}` };
+      // A procedure (resolving the bearer token needs a connection) …
+      const trpc = await busy.app.inject({ url: "/trpc/customers.list", headers });
+      expect(trpc.statusCode).toBe(503);
+      expect(trpc.headers["retry-after"]).toBe("5");
+      expect(trpc.json().error.json.message).toBe("The database is busy: try again in a moment");
+      // … the same procedure as REST (OpenAPI) …
+      const openApi = await busy.app.inject({ url: "/api/v1/gbv/traits", headers });
+      expect(openApi.statusCode).toBe(503);
+      expect(openApi.json().message).toBe("The database is busy: try again in a moment");
+      // … and a plain REST route, whose context fails the same way.
+      const rest = await busy.app.inject({ url: `/api/v1/gbv/reports/${crypto.randomUUID()}`, headers });
+      expect(rest.statusCode).toBe(503);
+      expect(rest.headers["retry-after"]).toBe("5");
+      expect(rest.json().error).toBe("The database is busy: try again in a moment");
+    } finally {
+      held.release();
+    }
+    try {
+      // Once the connection is back, the same request is answered (401: the token is unknown).
+      const after = await busy.app.inject({
+        url: "/trpc/customers.list",
+        headers: { authorization: `Bearer ${generateToken().token}` },
+      });
+      expect(after.statusCode).toBe(401);
+    } finally {
+      await busy.close();
+    }
+  });
+});

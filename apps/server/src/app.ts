@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
-import { appRouter, createContextFactory, openApiDocument, type ApiDeps } from "@reprotech/api";
+import { appRouter, asUnavailable, createContextFactory, openApiDocument, type ApiDeps } from "@reprotech/api";
 import { readStatus } from "@reprotech/domain";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import { isAllowedOrigin } from "@reprotech/auth";
@@ -30,6 +30,8 @@ export interface AppOptions {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const BEARER = /^Bearer\s+\S+$/i;
+/** Seconds a client is told to wait after a 503 for want of a database connection. */
+const RETRY_AFTER_S = "5";
 
 /** What a procedure may know of the HTTP exchange: request facts and a way to set cookies. */
 function contextInput(req: FastifyRequest, res: FastifyReply, production: boolean) {
@@ -97,6 +99,15 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
+    // Overload, as the procedures answer it (api unavailable.ts): no database connection in time.
+    const unavailable = asUnavailable(error);
+    if (unavailable) {
+      request.log.warn({ err: unavailable.cause ?? unavailable }, unavailable.message);
+      return reply
+        .status(503)
+        .header("retry-after", RETRY_AFTER_S)
+        .send({ error: unavailable.message, requestId: request.id });
+    }
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
       request.log.error({ err: error }, "request failed");
@@ -131,7 +142,11 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
       onError: ({ path, error, req }) => {
         if (error.code === "INTERNAL_SERVER_ERROR")
           req.log.error({ err: error.cause ?? error, path }, "procedure failed");
+        else if (error.code === "SERVICE_UNAVAILABLE") req.log.warn({ err: error.cause ?? error, path }, error.message);
       },
+      // A 503 (no database connection in time) says when to come back, as the REST routes' does.
+      responseMeta: ({ errors }) =>
+        errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: { "retry-after": RETRY_AFTER_S } } : {},
     } satisfies FastifyTRPCPluginOptions<typeof appRouter>["trpcOptions"],
   });
 

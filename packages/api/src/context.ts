@@ -6,6 +6,7 @@ import type { CacheRuntime } from "@reprotech/cache";
 import type { Config, Logger } from "@reprotech/core";
 import type { PrismaClient } from "@reprotech/db";
 import type pg from "pg";
+import { asUnavailable } from "./unavailable";
 
 export interface ApiDeps {
   config: Config;
@@ -76,6 +77,8 @@ export function createContextFactory(deps: ApiDeps) {
     ...deps,
     ...input,
     auth,
-    principal: await resolvePrincipal(auth, input.request),
+    principal: await resolvePrincipal(auth, input.request).catch((error: unknown) => {
+      throw asUnavailable(error) ?? error;
+    }),
   });
 }

@@ -11,6 +11,7 @@ import superjson from "superjson";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { z } from "zod";
 import type { Context } from "./context";
+import { asUnavailable } from "./unavailable";
 
 export interface Meta extends OpenApiMeta {
   /** Who may call: anyone, any signed-in principal, or holders of one permission. */
@@ -51,13 +52,18 @@ const t = initTRPC
     },
   });
 
-/** Turns domain AppErrors into tRPC errors with the matching status; anything else stays a 500. */
+/**
+ * Turns domain AppErrors into tRPC errors with the matching status, and a wait for a database
+ * connection that ran out (overload) into 503; anything else stays a 500.
+ */
 const appErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: CODE_OF[cause.code], message: cause.message, cause });
   }
+  const unavailable = result.ok ? undefined : asUnavailable(result.error.cause);
+  if (unavailable) throw unavailable;
   return result;
 });
 

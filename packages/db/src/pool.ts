@@ -24,6 +24,20 @@ export function createPool(url: string, config: DbConfig, onConnectSql?: string)
   return pool;
 }
 
+/**
+ * A request gave up waiting for a connection (DATABASE_CONNECT_TIMEOUT_MS): every pooled connection
+ * stayed busy, or a new one could not be opened in time — the database is saturated or unreachable,
+ * which callers answer as "unavailable, try again" rather than as a fault. pg-pool marks this error by
+ * its message only; pg's own connect timeout ends a new connection with the second one.
+ */
+export function isConnectTimeout(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.message === "timeout exceeded when trying to connect" ||
+      error.message === "Connection terminated due to connection timeout")
+  );
+}
+
 export function createPrisma(pool: pg.Pool): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg(pool) });
 }
