@@ -7,7 +7,7 @@
 //   memory, only their scores), stored by one batch load per model, two side by side (batch-load.ts:
 //   a new partition per model, percentiles included), then every customer's GBV cache. While the
 //   kernel scores a page on the kernel threads (a default KernelPool: two on this machine, where one
-//   made the job ~12% slower, bench:gbv A/B over 6 runs), the event loop reads the next.
+//   made the job ~5% slower, bench:gbv 3 alternated runs each), the event loop reads the next.
 // - scoreUpload: right after a genotype ingest (jobs.ts) — the upload's stored genotypes with every
 //   published model of its panel, in the customer's own scope, then percentiles and the caches of the
 //   customers whose answers changed; scoreAssignedGenotypes: the same for given genotypes (a sample assigned
