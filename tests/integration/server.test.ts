@@ -2,6 +2,7 @@
 import { generateToken } from "@reprotech/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp } from "../support/app";
+import { createWorld, sessionCookieFor } from "../support/identity";
 
 let t: Awaited<ReturnType<typeof startTestApp>>;
 beforeAll(async () => {
@@ -141,6 +142,35 @@ describe("overload", () => {
       expect(after.statusCode).toBe(401);
     } finally {
       await busy.close();
+    }
+  });
+
+  it("answers 503 when the caller is known but its procedure gets no connection in time", async () => {
+    const world = await createWorld();
+    const busy = await startTestApp({ DATABASE_POOL_MAX: "1", DATABASE_CONNECT_TIMEOUT_MS: "200" });
+    try {
+      const cookie = await sessionCookieFor(world, world.usersA.customer_user.email);
+      // Answered once with the pool free: the session is then served from the cache, without a connection.
+      expect((await busy.app.inject({ url: "/trpc/gbv.traits.list", headers: { cookie } })).statusCode).toBe(200);
+      const held = await busy.pool.connect();
+      try {
+        const trpc = await busy.app.inject({ url: "/trpc/gbv.traits.list", headers: { cookie } });
+        expect(trpc.statusCode).toBe(503);
+        expect(trpc.headers["retry-after"]).toBe("5");
+        // A route that calls its procedure itself (the PDF report) answers the same way.
+        const report = await busy.app.inject({
+          url: `/api/v1/gbv/reports/${crypto.randomUUID()}`,
+          headers: { cookie },
+        });
+        expect(report.statusCode).toBe(503);
+        expect(report.headers["retry-after"]).toBe("5");
+        expect(report.json().error).toBe("The database is busy: try again in a moment");
+      } finally {
+        held.release();
+      }
+    } finally {
+      await busy.close();
+      await world.close();
     }
   });
 });

@@ -4,9 +4,8 @@
 import { Transform } from "node:stream";
 import { appRouter, type Context } from "@reprotech/api";
 import { animalExport } from "@reprotech/domain";
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { TRPCError } from "@trpc/server";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { sendProcedureError } from "./procedure-error";
 
 /** Room for the multipart envelope and the small fields next to the file. */
 const FORM_OVERHEAD = 1024 * 1024;
@@ -76,12 +75,7 @@ export function registerAnimalTransfer(
       // Errors before the first byte (unauthenticated, out of scope, bad filter) answer as JSON.
       await Promise.race([started, done]);
     } catch (error) {
-      const e = error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
-      const status = getHTTPStatusCodeFromError(e);
-      if (status >= 500) request.log.error({ err: e.cause ?? e }, "export failed");
-      return reply
-        .status(status)
-        .send({ error: status >= 500 ? "Internal server error" : e.message, requestId: request.id });
+      return sendProcedureError(request, reply, error, "export failed");
     }
     // After the first byte a failure can only cut the download short.
     done.catch((error: unknown) => {

@@ -20,6 +20,7 @@ import { registerGenotypeUpload } from "./genotype-upload";
 import { registerGbvDownloads } from "./gbv-report";
 import { registerGenotypeExport } from "./genotype-export";
 import { installDrain } from "./drain";
+import { RETRY_AFTER_S, sendProcedureError } from "./procedure-error";
 
 export interface AppOptions {
   deps: ApiDeps;
@@ -30,8 +31,6 @@ export interface AppOptions {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const BEARER = /^Bearer\s+\S+$/i;
-/** Seconds a client is told to wait after a 503 for want of a database connection. */
-const RETRY_AFTER_S = "5";
 
 /** What a procedure may know of the HTTP exchange: request facts and a way to set cookies. */
 function contextInput(req: FastifyRequest, res: FastifyReply, production: boolean) {
@@ -99,15 +98,8 @@ export async function buildApp({ deps, logger, webDistDir }: AppOptions): Promis
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
-    // Overload, as the procedures answer it (api unavailable.ts): no database connection in time.
-    const unavailable = asUnavailable(error);
-    if (unavailable) {
-      request.log.warn({ err: unavailable.cause ?? unavailable }, unavailable.message);
-      return reply
-        .status(503)
-        .header("retry-after", RETRY_AFTER_S)
-        .send({ error: unavailable.message, requestId: request.id });
-    }
+    // Overload (no database connection in time) is answered as the routes answer it.
+    if (asUnavailable(error)) return sendProcedureError(request, reply, error, "request failed");
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
       request.log.error({ err: error }, "request failed");

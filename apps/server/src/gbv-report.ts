@@ -6,20 +6,10 @@
 //   button), written row by row to the response.
 import { Readable } from "node:stream";
 import { appRouter, type Context } from "@reprotech/api";
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { TRPCError } from "@trpc/server";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { sendProcedureError } from "./procedure-error";
 
 type ReportFile = { stream: Readable; info: { byteSize: number; sha256: string; fileName: string } };
-
-function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
-  const e = error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
-  const status = getHTTPStatusCodeFromError(e);
-  if (status >= 500) request.log.error({ err: e.cause ?? e }, "gbv download failed");
-  return reply
-    .status(status)
-    .send({ error: status >= 500 ? "Internal server error" : e.message, requestId: request.id });
-}
 
 /** Query-string values as the procedure's input: numbers where the ranking input takes numbers. */
 function rankingInputOf(q: Record<string, string | undefined>) {
@@ -67,10 +57,16 @@ export function registerGbvDownloads(
     } catch (error) {
       // The stream was opened, then the call failed (its audit or COMMIT): close the file.
       handed.file?.stream.destroy();
-      return sendError(request, reply, error);
+      return sendProcedureError(request, reply, error, "gbv download failed");
     }
     const { file } = handed;
-    if (!file) return sendError(request, reply, new Error("the report procedure handed over no file"));
+    if (!file)
+      return sendProcedureError(
+        request,
+        reply,
+        new Error("the report procedure handed over no file"),
+        "gbv download failed",
+      );
     return reply
       .header("content-type", "application/pdf")
       .header("content-length", String(file.info.byteSize))
@@ -87,7 +83,7 @@ export function registerGbvDownloads(
     try {
       ranking = await caller.gbv.ranking(rankingInputOf(request.query as Record<string, string>) as never);
     } catch (error) {
-      return sendError(request, reply, error);
+      return sendProcedureError(request, reply, error, "gbv download failed");
     }
     const label = ranking.by.kind === "trait" ? ranking.by.code : ranking.by.name;
     const rows = ranking.rows;

@@ -12,9 +12,9 @@
 import { Transform } from "node:stream";
 import { appRouter, type Context } from "@reprotech/api";
 import { genotypes } from "@reprotech/domain";
-import { TRPCError } from "@trpc/server";
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import type { TRPCError } from "@trpc/server";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { sendProcedureError } from "./procedure-error";
 
 export const GENOTYPE_EXPORT_ROUTE = "/api/v1/genotypes/export";
 
@@ -71,12 +71,7 @@ export function registerGenotypeExport(
     try {
       await Promise.race([started, done]);
     } catch (error) {
-      const e = error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
-      const status = getHTTPStatusCodeFromError(e);
-      if (status >= 500) request.log.error({ err: e.cause ?? e }, "genotype export failed");
-      return reply
-        .status(status)
-        .send({ error: status >= 500 ? "Internal server error" : messageOf(e), requestId: request.id });
+      return sendProcedureError(request, reply, error, "genotype export failed", messageOf);
     }
     done.catch((error: unknown) => {
       request.log.error({ err: error }, "genotype export failed mid-stream");

@@ -23,8 +23,8 @@ import multipart from "@fastify/multipart";
 import { appRouter, type Context } from "@reprotech/api";
 import { genotypes } from "@reprotech/domain";
 import { TRPCError } from "@trpc/server";
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { sendProcedureError } from "./procedure-error";
 
 export const GENOTYPE_UPLOAD_ROUTE = "/api/v1/genotypes/uploads";
 
@@ -161,13 +161,10 @@ export async function registerGenotypeUpload(
           await pipeline(source, capped(limit, limitMb), new Writable({ write: (_c, _e, done) => done() })).catch(
             () => {},
           );
-        if (error instanceof HttpError) answer = () => fail(error.status, error.message);
-        else {
-          const e = error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
-          const status = getHTTPStatusCodeFromError(e);
-          if (status >= 500) request.log.error({ err: e.cause ?? e }, "genotype upload failed");
-          answer = () => fail(status, status >= 500 ? "Internal server error" : e.message);
-        }
+        answer =
+          error instanceof HttpError
+            ? () => fail(error.status, error.message)
+            : () => sendProcedureError(request, reply, error, "genotype upload failed");
       } finally {
         // Gone already when it was moved into place (deleting a missing blob is no error).
         if (staged) await store.delete(stagingKey).catch(() => {});
