@@ -5,7 +5,7 @@
 import { isConnectTimeout } from "@reprotech/db";
 import { TRPCError } from "@trpc/server";
 
-export const DATABASE_BUSY = "The database is busy: try again in a moment";
+const DATABASE_BUSY = "The database is busy: try again in a moment";
 
 /** The 503 for an error that is (or was caused by) a wait for a connection that ran out; else undefined. */
 export function asUnavailable(error: unknown): TRPCError | undefined {

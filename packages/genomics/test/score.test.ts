@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { SCORE_SEGMENTS, addSegments, scoreGenotypes, scoreSegments, withIntercepts } from "../src/score/score";
+import { SCORE_SEGMENTS, scoreGenotypes, scoreSegments, sumSegments } from "../src/score/score";
 import { alleleFrequencies } from "../src/stats/frequencies";
 import {
   ALLELE_B,
@@ -95,9 +95,7 @@ describe("multi-trait scoring", () => {
       [4, SCORE_SEGMENTS],
     ] as const)
       scoreSegments(m, p, effects, from, to, parts.subarray(from * nSamples * k));
-    const sums = new Float64Array(nSamples * k);
-    addSegments(sums, parts, SCORE_SEGMENTS);
-    expect(Array.from(withIntercepts(sums, k, intercepts))).toEqual(Array.from(scores));
+    expect(Array.from(sumSegments(parts, nSamples, k, intercepts))).toEqual(Array.from(scores));
   });
 
   it("refuses segments out of range and an output too short for them", () => {

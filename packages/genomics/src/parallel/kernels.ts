@@ -9,7 +9,7 @@ import {
   type Grm,
   type GrmOptions,
 } from "../relationship/grm";
-import { SCORE_SEGMENTS, addSegments, checkScoreInputs, withIntercepts } from "../score/score";
+import { SCORE_SEGMENTS, checkScoreInputs, sumSegments } from "../score/score";
 import type { GenotypeSummary } from "../stats/frequencies";
 import { KernelPool, toShared } from "./pool";
 
@@ -90,9 +90,7 @@ export async function scoreGenotypesAsync(
       jobs.push(pool.run({ kind: "score-segments", ...base, segStart, segEnd }));
     }
     await Promise.all(jobs);
-    const sums = new Float64Array(m.nSamples * k);
-    addSegments(sums, new Float64Array(out), SCORE_SEGMENTS);
-    return withIntercepts(sums, k, options.intercepts);
+    return sumSegments(new Float64Array(out), m.nSamples, k, options.intercepts);
   });
 }
 

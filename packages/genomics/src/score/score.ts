@@ -82,22 +82,24 @@ export function scoreGenotypes(
   const nRows = rows ? rows.length : m.nSamples;
   const parts = new Float64Array(SCORE_SEGMENTS * nRows * k);
   scoreSegments(m, p, effects, 0, SCORE_SEGMENTS, parts, rows);
-  const out = new Float64Array(nRows * k);
-  addSegments(out, parts, SCORE_SEGMENTS);
-  return withIntercepts(out, k, options.intercepts);
+  return sumSegments(parts, nRows, k, options.intercepts);
 }
 
-/** Adds `segments` consecutive segment sums (each out.length long) from `parts` to out, in order. */
-export function addSegments(out: Float64Array, parts: Float64Array, segments: number): void {
-  const n = out.length;
-  for (let s = 0; s < segments; s++) for (let i = 0, o = s * n; i < n; i++, o++) out[i]! += parts[o]!;
-}
-
-/** The intercepts (one per trait) added to the segments' sums (row-major n x k), in place. */
-export function withIntercepts(sums: Float64Array, k: number, intercepts?: ArrayLike<number>): Float64Array {
-  if (!intercepts) return sums;
-  for (let i = 0; i < sums.length; i++) sums[i] = sums[i]! + intercepts[i % k]!;
-  return sums;
+/**
+ * The scores (row-major nRows x k) from all SCORE_SEGMENTS segment sums in `parts` (segment s at
+ * s x nRows x k): added up in segment order, then the intercepts — the one order every path uses.
+ */
+export function sumSegments(
+  parts: Float64Array,
+  nRows: number,
+  k: number,
+  intercepts?: ArrayLike<number>,
+): Float64Array {
+  const n = nRows * k;
+  const out = new Float64Array(n);
+  for (let s = 0; s < SCORE_SEGMENTS; s++) for (let i = 0, o = s * n; i < n; i++, o++) out[i]! += parts[o]!;
+  if (intercepts) for (let i = 0; i < n; i++) out[i] = out[i]! + intercepts[i % k]!;
+  return out;
 }
 
 /**
