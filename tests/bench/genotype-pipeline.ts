@@ -10,6 +10,8 @@
 //      from upload start to completed.
 // For (b) it also adds up the CPU time every process spent (this client, server, worker, PostgreSQL):
 // divided by the cores, that is a floor under the pipeline's wall time however well it overlaps.
+// BENCH_NODE_OPTIONS goes to the server and worker as NODE_OPTIONS (say "--cpu-prof --cpu-prof-dir=…"
+// to see where their time goes).
 import { randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -132,6 +134,7 @@ try {
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `bench:${randomUUID()}:`,
     DATA_DIR: tmp,
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     LOG_LEVEL: "warn",
   };
   const server = await startServer(env);

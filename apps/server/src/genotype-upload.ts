@@ -44,6 +44,7 @@ class HttpError extends Error {
 function capped(limit: number, limitMb: number): Transform {
   let seen = 0;
   return new Transform({
+    highWaterMark: genotypes.BLOB_STREAM_BUFFER,
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length;
       if (seen > limit) callback(new HttpError(413, `The file is larger than the ${limitMb} MB limit`));
