@@ -1,18 +1,20 @@
-// `pnpm bench:pipeline` (build the server and worker first): the genotype pipeline against the library
-// alone, in one run, on a fresh database with real Redis:
+// `pnpm bench:pipeline` (build first: server, worker and the SDK's CLI): the genotype pipeline
+// against the library alone, in one run, on a fresh database with real Redis:
 //   a. baseline — the genomics library parsing a simulated 96-sample × 60K-SNP FinalReport from disk;
-//   b. the same file through the whole pipeline: streamed by the SDK to the BUILT server (child
-//      process), ingested by the BUILT worker (child process; parse in its worker thread), followed
-//      over the SSE progress subscription — wall time from the upload's first byte to `completed`,
-//      the ratio to (a) (goal ≤ 1.3×), the phases, and peak RSS (VmHWM) of server and worker (goal
-//      ≤ 300 MB each);
-//   c. BENCH_SINGLE (200) single-animal 60K uploads back to back — uploads/s, mean and p95 latency
-//      from upload start to completed.
-// For (b) it also adds up the CPU time every process spent (this client, server, worker, PostgreSQL):
-// divided by the cores, that is a floor under the pipeline's wall time however well it overlaps.
-// BENCH_NODE_OPTIONS goes to the server and worker as NODE_OPTIONS (say "--cpu-prof --cpu-prof-dir=…"
-// to see where their time goes).
+//   b. the same file through the whole pipeline: streamed by the BUILT CLI (`reprotech genotypes
+//      upload`, as a lab sends a plate) to the BUILT server (child process), read ahead and ingested
+//      by the BUILT worker (child process; parse in its worker thread), followed over the SSE progress
+//      subscription — wall time from starting the CLI to `completed`, the ratio to (a) (goal ≤ 1.3×),
+//      the phases, and peak RSS (VmHWM) of server and worker (goal ≤ 300 MB each);
+//   c. BENCH_SINGLE (200) single-animal 60K uploads back to back through the SDK in this process —
+//      uploads/s, mean and p95 latency from upload start to completed.
+// For (b) it also adds up the CPU time every process spent (client — this process and the CLI —,
+// server, worker, PostgreSQL): divided by the cores, that is a floor under the pipeline's wall time
+// however well it overlaps. BENCH_NODE_OPTIONS goes to the server, the worker and the CLI as
+// NODE_OPTIONS (say "--cpu-prof --cpu-prof-dir=…" to see where their time goes).
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -26,9 +28,13 @@ import { createReprotechClient, followUploadProgress, uploadGenotypeFile } from 
 import pg from "pg";
 import { createTestDatabase } from "../support/database";
 import { redisUrl } from "../support/env";
-import { startServer, startWorker, type RunningServer } from "../support/server";
+import { repoRoot, startServer, startWorker, type RunningServer } from "../support/server";
 import { signInCookie } from "./support";
 
+const nodeOptions: Record<string, string> = process.env.BENCH_NODE_OPTIONS
+  ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS }
+  : {};
+const cliEntry = path.join(repoRoot, "packages/sdk/dist/cli.js");
 const N_PLATE = 96;
 const N_SNPS = 60_000;
 const N_SINGLE = Number(process.env.BENCH_SINGLE ?? 200);
@@ -42,11 +48,17 @@ async function rssKb(pid: number, field: "VmHWM" | "VmRSS" = "VmHWM"): Promise<n
   return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
 }
 
-/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (fields 14 and 15, in ticks). */
-async function cpuSeconds(pid: number | "self"): Promise<number> {
+/**
+ * CPU seconds (user + system) a process has used, from /proc/<pid>/stat (fields 14 and 15, in ticks);
+ * with `children`, also what its ended and reaped children used (fields 16 and 17): the CLI's runs.
+ */
+async function cpuSeconds(pid: number | "self", children = false): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  const f = stat
+    .slice(stat.lastIndexOf(")") + 2)
+    .split(" ")
+    .map(Number);
+  return (f[11]! + f[12]! + (children ? f[13]! + f[14]! : 0)) / 100; // USER_HZ is 100 on Linux
 }
 
 /** CPU seconds of every PostgreSQL process (the server here is used by nothing else during the run). */
@@ -65,67 +77,83 @@ owner.on("error", () => {});
 const tmp = await mkdtemp(path.join(os.tmpdir(), "bench-genotype-pipeline-"));
 const children: RunningServer[] = [];
 try {
-  // ---- data: a plate of 96 and N_SINGLE single animals, every sample an animal of the farm
-  const pop = simulatePopulation({ seed: 7, nAnimals: N_PLATE + N_SINGLE, nSnps: N_SNPS, nGenerations: 1 });
-  const customerId = randomUUID();
-  await owner.query(`INSERT INTO customers (id, name, updated_at) VALUES ($1, 'Bench farm', now())`, [customerId]);
-  const officialIds = pop.animals.map((_, i) => `HO276${String(900_000_000 + i).padStart(12, "0")}`);
-  await owner.query(
-    `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, updated_at)
-     SELECT gen_random_uuid(), $1, o, 'HO', 'female', '2020-01-01', now() FROM unnest($2::text[]) AS o`,
-    [customerId, officialIds],
-  );
-  const password = "bench password 123";
-  const userId = randomUUID();
-  await owner.query(
-    `INSERT INTO users (id, email, display_name, role, password_hash, updated_at)
-     VALUES ($1, 'lab@bench.test', 'Lab', 'technician', $2, now())`,
-    [userId, await hashPassword(password)],
-  );
-  await owner.query(`INSERT INTO customer_assignments (user_id, customer_id) VALUES ($1, $2)`, [userId, customerId]);
-  const panelId = randomUUID();
-  await owner.query(
-    `INSERT INTO snp_panels (id, name, version, marker_count, marker_map, source_sha256, source_format)
-     VALUES ($1, 'Bench 60K', '1', $2, $3, $4, 'map')`,
-    [panelId, pop.panel.size, genotypes.encodeMarkerMap(pop.panel), "0".repeat(64)],
-  );
+  // The data and the library's own run live in this function only: the client that then uploads
+  // holds what an uploading app would, not a simulated population and a parsed plate (with them live,
+  // every garbage collection during the upload cost several times more).
+  const { customerId, panelId, password, plateFile, plateBytes, singleFiles, singleBytes, libraryMs, libraryCpu } =
+    await (async () => {
+      // ---- data: a plate of 96 and N_SINGLE single animals, every sample an animal of the farm
+      const pop = simulatePopulation({ seed: 7, nAnimals: N_PLATE + N_SINGLE, nSnps: N_SNPS, nGenerations: 1 });
+      const customerId = randomUUID();
+      await owner.query(`INSERT INTO customers (id, name, updated_at) VALUES ($1, 'Bench farm', now())`, [customerId]);
+      const officialIds = pop.animals.map((_, i) => `HO276${String(900_000_000 + i).padStart(12, "0")}`);
+      await owner.query(
+        `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, updated_at)
+       SELECT gen_random_uuid(), $1, o, 'HO', 'female', '2020-01-01', now() FROM unnest($2::text[]) AS o`,
+        [customerId, officialIds],
+      );
+      const password = "bench password 123";
+      const userId = randomUUID();
+      await owner.query(
+        `INSERT INTO users (id, email, display_name, role, password_hash, updated_at)
+       VALUES ($1, 'lab@bench.test', 'Lab', 'technician', $2, now())`,
+        [userId, await hashPassword(password)],
+      );
+      await owner.query(`INSERT INTO customer_assignments (user_id, customer_id) VALUES ($1, $2)`, [
+        userId,
+        customerId,
+      ]);
+      // The admin who makes the lab machine's API token for the CLI.
+      await owner.query(
+        `INSERT INTO users (id, email, display_name, role, password_hash, updated_at)
+         VALUES (gen_random_uuid(), 'admin@bench.test', 'Admin', 'admin', $1, now())`,
+        [await hashPassword(password)],
+      );
+      const panelId = randomUUID();
+      await owner.query(
+        `INSERT INTO snp_panels (id, name, version, marker_count, marker_map, source_sha256, source_format)
+       VALUES ($1, 'Bench 60K', '1', $2, $3, $4, 'map')`,
+        [panelId, pop.panel.size, genotypes.encodeMarkerMap(pop.panel), "0".repeat(64)],
+      );
 
-  const plateFile = path.join(tmp, "plate_FinalReport.txt");
-  const plateIds = officialIds.slice(0, N_PLATE);
-  const plateRows = pop.genotypes.data.subarray(0, N_PLATE * Math.ceil(N_SNPS / 4));
-  await pipeline(
-    Readable.from(
-      writeFinalReport(
-        pop.panel,
-        plateIds,
-        { nSamples: N_PLATE, nSnps: N_SNPS, data: plateRows },
-        { alleleSets: ["ab"] },
-      ),
-    ),
-    createWriteStream(plateFile),
-  );
-  const plateBytes = (await stat(plateFile)).size;
-  const stride = Math.ceil(N_SNPS / 4);
-  const singleFiles: string[] = [];
-  for (let k = 0; k < N_SINGLE; k++) {
-    const i = N_PLATE + k;
-    const file = path.join(tmp, `single-${k}.txt`);
-    const row = { nSamples: 1, nSnps: N_SNPS, data: pop.genotypes.data.subarray(i * stride, (i + 1) * stride) };
-    await writeFile(
-      file,
-      concatBytes([...writeFinalReport(pop.panel, [officialIds[i]!], row, { alleleSets: ["ab"] })]),
-    );
-    singleFiles.push(file);
-  }
-  const singleBytes = (await stat(singleFiles[0]!)).size;
+      const plateFile = path.join(tmp, "plate_FinalReport.txt");
+      const plateIds = officialIds.slice(0, N_PLATE);
+      const plateRows = pop.genotypes.data.subarray(0, N_PLATE * Math.ceil(N_SNPS / 4));
+      await pipeline(
+        Readable.from(
+          writeFinalReport(
+            pop.panel,
+            plateIds,
+            { nSamples: N_PLATE, nSnps: N_SNPS, data: plateRows },
+            { alleleSets: ["ab"] },
+          ),
+        ),
+        createWriteStream(plateFile),
+      );
+      const plateBytes = (await stat(plateFile)).size;
+      const stride = Math.ceil(N_SNPS / 4);
+      const singleFiles: string[] = [];
+      for (let k = 0; k < N_SINGLE; k++) {
+        const i = N_PLATE + k;
+        const file = path.join(tmp, `single-${k}.txt`);
+        const row = { nSamples: 1, nSnps: N_SNPS, data: pop.genotypes.data.subarray(i * stride, (i + 1) * stride) };
+        await writeFile(
+          file,
+          concatBytes([...writeFinalReport(pop.panel, [officialIds[i]!], row, { alleleSets: ["ab"] })]),
+        );
+        singleFiles.push(file);
+      }
+      const singleBytes = (await stat(singleFiles[0]!)).size;
 
-  // ---- a. the library alone
-  const t0 = performance.now();
-  const libraryCpu0 = await cpuSeconds("self");
-  const direct = await readFinalReport(createReadStream(plateFile), { panel: pop.panel });
-  const libraryMs = performance.now() - t0;
-  const libraryCpu = (await cpuSeconds("self")) - libraryCpu0;
-  if (direct.sampleIds.length !== N_PLATE) throw new Error(`library read ${direct.sampleIds.length} samples`);
+      // ---- a. the library alone
+      const t0 = performance.now();
+      const libraryCpu0 = await cpuSeconds("self");
+      const direct = await readFinalReport(createReadStream(plateFile), { panel: pop.panel });
+      const libraryMs = performance.now() - t0;
+      const libraryCpu = (await cpuSeconds("self")) - libraryCpu0;
+      if (direct.sampleIds.length !== N_PLATE) throw new Error(`library read ${direct.sampleIds.length} samples`);
+      return { customerId, panelId, password, plateFile, plateBytes, singleFiles, singleBytes, libraryMs, libraryCpu };
+    })();
 
   // ---- b. the pipeline: built server + built worker, real HTTP, SDK
   const env = {
@@ -134,35 +162,72 @@ try {
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: `bench:${randomUUID()}:`,
     DATA_DIR: tmp,
-    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+    ...nodeOptions,
     LOG_LEVEL: "warn",
   };
   const server = await startServer(env);
   children.push(server);
   const worker = await startWorker({ ...env, LOG_LEVEL: "info" });
   children.push(worker);
-  const cookie = await signInCookie(server.url, "lab@bench.test", password);
-  const withCookie: typeof fetch = (input, init) => {
-    const headers = new Headers(init?.headers);
-    headers.set("cookie", cookie);
-    headers.set("origin", server.url);
-    return fetch(input, { ...init, headers });
+  const signedIn = async (email: string): Promise<typeof fetch> => {
+    const cookie = await signInCookie(server.url, email, password);
+    return (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.set("cookie", cookie);
+      headers.set("origin", server.url);
+      return fetch(input, { ...init, headers });
+    };
   };
+  const withCookie = await signedIn("lab@bench.test");
   const client = createReprotechClient({ url: server.url, fetch: withCookie });
   const idle = { server: await rssKb(server.child.pid!, "VmHWM"), worker: await rssKb(worker.child.pid!, "VmHWM") };
 
+  // The lab's command line, as built, uploads the plate; the SDK in this process sends the singles.
+  // (This process holds ~70 MB of heap — tsx, pg, the genomics library — and every full collection
+  // the upload's 220 MB of buffers set off cost ~0.1 s here; the CLI's own heap is a few MB.)
+  const admin = createReprotechClient({ url: server.url, fetch: await signedIn("admin@bench.test") });
+  const { token } = await admin.apiTokens.create.mutate({
+    customerId,
+    name: "bench lab machine",
+    permissions: ["genotypes.read", "genotypes.upload"],
+  });
+  async function uploadWithCli(file: string): Promise<{ upload: { id: string } }> {
+    const cli = spawn(
+      process.execPath,
+      [cliEntry, "--url", server.url, "--json", "genotypes", "upload", file, "--customer", customerId].concat([
+        "--panel",
+        panelId,
+        "--no-follow",
+      ]),
+      {
+        env: { PATH: process.env.PATH ?? "", REPROTECH_TOKEN: token, ...nodeOptions },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    let err = "";
+    cli.stdout.on("data", (d) => (out += d));
+    cli.stderr.on("data", (d) => (err += d));
+    const [code] = (await once(cli, "close")) as [number | null];
+    if (code !== 0) throw new Error(`reprotech genotypes upload exited with ${code}: ${err}`);
+    return JSON.parse(out) as { upload: { id: string } };
+  }
+
   /** Upload start → completed, with when the upload answered and when each phase was first seen. */
-  async function throughPipeline(file: string, size: number) {
+  async function throughPipeline(file: string, size: number, via: "cli" | "sdk") {
     const start = performance.now();
-    const { upload } = await uploadGenotypeFile({
-      url: server.url,
-      fetch: withCookie,
-      customerId,
-      panelId,
-      fileName: path.basename(file),
-      body: createReadStream(file, { highWaterMark: 1 << 20 }), // as the CLI reads a file
-      size,
-    });
+    const { upload } =
+      via === "cli"
+        ? await uploadWithCli(file)
+        : await uploadGenotypeFile({
+            url: server.url,
+            fetch: withCookie,
+            customerId,
+            panelId,
+            fileName: path.basename(file),
+            body: createReadStream(file, { highWaterMark: 1 << 20 }), // as the CLI reads a file
+            size,
+          });
     const uploaded = performance.now() - start;
     const firstSeen: Record<string, number> = {};
     const final = await followUploadProgress(client, { customerId, uploadId: upload.id }, (e) => {
@@ -177,13 +242,13 @@ try {
   }
 
   const cpuOf = async () => ({
-    client: await cpuSeconds("self"),
+    client: await cpuSeconds("self", true),
     server: await cpuSeconds(server.child.pid!),
     worker: await cpuSeconds(worker.child.pid!),
     postgres: await postgresCpuSeconds(),
   });
   const cpu0 = await cpuOf();
-  const plate = await throughPipeline(plateFile, plateBytes);
+  const plate = await throughPipeline(plateFile, plateBytes, "cli");
   const cpu1 = await cpuOf();
   const cpu = {
     client: cpu1.client - cpu0.client,
@@ -200,7 +265,7 @@ try {
   // ---- c. single-animal uploads back to back
   const latencies: number[] = [];
   const c0 = performance.now();
-  for (const file of singleFiles) latencies.push((await throughPipeline(file, singleBytes)).total);
+  for (const file of singleFiles) latencies.push((await throughPipeline(file, singleBytes, "sdk")).total);
   const singleWall = performance.now() - c0;
   latencies.sort((x, y) => x - y);
   const mean = latencies.reduce((s, x) => s + x, 0) / latencies.length;
@@ -232,6 +297,22 @@ try {
     `c. ${N_SINGLE} single-animal uploads (${(singleBytes / 1e6).toFixed(1)} MB each) back to back: ${(N_SINGLE / (singleWall / 1000)).toFixed(1)} uploads/s, latency to completed mean ${ms(mean)}, p95 ${ms(p95)}`,
   );
   console.log(`   peak RSS at the end: server ${mb(afterAll.server)}, worker ${mb(afterAll.worker)}`);
+  console.log(
+    worker
+      .output()
+      .split("\n")
+      .filter((l) => /read ahead|ingested/.test(l))
+      .slice(0, 4)
+      .join("\n"),
+  );
+  console.log(
+    server
+      .output()
+      .split("\n")
+      .filter((l) => /Mark|Scav/.test(l))
+      .slice(-60)
+      .join("\n"),
+  );
 } finally {
   for (const c of children) await c.stop();
   await owner.end();
