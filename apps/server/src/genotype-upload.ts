@@ -16,20 +16,23 @@
 // read. Size: GENOTYPE_UPLOAD_MAX_MB, refused from Content-Length up front and, for chunked bodies,
 // while streaming (413, nothing stored).
 import { randomUUID } from "node:crypto";
-import type { Readable } from "node:stream";
-import { Transform, Writable } from "node:stream";
+import { pipeline as connect, Transform, Writable, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import multipart from "@fastify/multipart";
 import { appRouter, type Context } from "@reprotech/api";
+import { genotypeReadAheadQueue } from "@reprotech/cache";
 import { genotypes } from "@reprotech/domain";
 import { TRPCError } from "@trpc/server";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
 import { sendProcedureError } from "./procedure-error";
 
 export const GENOTYPE_UPLOAD_ROUTE = "/api/v1/genotypes/uploads";
 
 /** Room for the multipart envelope and the small fields next to the file. */
 const FORM_OVERHEAD = 1024 * 1024;
+
+const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
 class HttpError extends Error {
   constructor(
@@ -69,13 +72,14 @@ function fieldValue(field: unknown): string | undefined {
 export async function registerGenotypeUpload(
   app: FastifyInstance,
   createContext: (req: FastifyRequest, reply: FastifyReply) => Promise<Context>,
-  config: { DATA_DIR: string; GENOTYPE_UPLOAD_MAX_MB: number },
+  config: genotypes.BlobConfig & { GENOTYPE_UPLOAD_MAX_MB: number },
 ): Promise<void> {
   const limitMb = config.GENOTYPE_UPLOAD_MAX_MB;
   const limit = limitMb * 1024 * 1024;
   // Staged on local disk even when blobs go to S3: genotypes.upload takes a File, and only a file on
   // disk backs one without holding the bytes in memory. The procedure then puts it in the blob store.
   const store = genotypes.stagingStoreFromConfig(config);
+  const readAhead = genotypes.sameFileStore(genotypes.blobStoreFromConfig(config), store);
 
   await app.register(async (scope) => {
     // Encapsulated: multipart and the raw octet-stream parser apply to this route only.
@@ -118,7 +122,9 @@ export async function registerGenotypeUpload(
       }
 
       const ctx = await createContext(request, reply);
-      const stagingKey = `upload-staging/${randomUUID()}`;
+      // The upload's id, chosen now so the read-ahead job can follow the spool and wait for that row.
+      const uploadId = randomUUID();
+      const stagingKey = `upload-staging/${uploadId}`;
       let staged = false;
       // The answer is sent only after the staged copy is gone (finally), so a client that has its
       // answer never finds a staging file left behind.
@@ -137,8 +143,24 @@ export async function registerGenotypeUpload(
         if (ctx.principal.permissions.includes("genotypes.read"))
           await appRouter.createCaller(ctx).genotypes.uploads.list({ customerId: fields.customerId, limit: 1 });
 
+        // Parsing starts as the body arrives (domain genotypes/read-ahead.ts) when the worker can read
+        // the spool: the blob store is this filesystem. Best effort: without it the ingest job parses.
+        const { customerId, panelId } = fields;
+        const startReadAhead = async () => {
+          if (!readAhead || !panelId || !isUuid(panelId)) return;
+          const payload = { uploadId, customerId, panelId, spoolKey: stagingKey };
+          await ctx.runtime.queues
+            .add(genotypeReadAheadQueue, payload, { jobId: uploadId })
+            .catch((error: unknown) => request.log.error({ err: error }, "read-ahead enqueue failed"));
+        };
+
         staged = true;
-        const stored = await store.put(stagingKey, source.pipe(capped(limit, limitMb)));
+        // Connected by pipeline, not pipe: a body the client breaks off must fail the spool (and
+        // delete it), where pipe would leave it waiting for the rest forever.
+        const body = connect(source, capped(limit, limitMb), () => {});
+        const stored = await store.spool(stagingKey, body, {
+          created: startReadAhead,
+        });
         if (truncated() || stored.bytes > limit)
           throw new HttpError(413, `The file is larger than the ${limitMb} MB limit`);
 
@@ -151,7 +173,7 @@ export async function registerGenotypeUpload(
         // The staged file, measured, goes along: on this same filesystem store the procedure moves it
         // into place instead of reading and writing it again (S3: one streamed put, as before).
         // (Read by genotypes.upload as StagedUploadHint.)
-        const stagedUpload: genotypes.StagedBlob = { store, key: stagingKey, ...stored };
+        const stagedUpload: genotypes.StagedBlob = { store, key: stagingKey, uploadId, ...stored };
         const result = await appRouter.createCaller({ ...ctx, stagedUpload } as Context).genotypes.upload(form);
         if (result.upload.sha256 !== stored.sha256 && result.created)
           request.log.error({ uploadId: result.upload.id }, "staged and stored genotype file differ");

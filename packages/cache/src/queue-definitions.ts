@@ -22,6 +22,18 @@ export const genotypeIngestQueue = defineQueue<{ uploadId: string; customerId: s
 });
 
 /**
+ * Parse a genotype upload while its body still arrives, and ingest it once it is recorded (domain
+ * genotypes/read-ahead.ts). jobId = the upload id, chosen before the body is read. One attempt:
+ * what it leaves undone, the genotype-ingest job does.
+ */
+export const genotypeReadAheadQueue = defineQueue<{
+  uploadId: string;
+  customerId: string;
+  panelId: string;
+  spoolKey: string;
+}>("genotype-read-ahead", { attempts: 1, lockMs: 15_000 });
+
+/**
  * Score every current genotype on the models' panel with published GBV models (all tenants), then
  * recompute the traits' percentiles. Enqueued when a model is published; jobId = the model id, so a
  * repeated enqueue never scores twice at once, and a re-run is idempotent (one prediction per model

@@ -4,6 +4,7 @@ import {
   auditMaintenanceQueue,
   gbvScoreQueue,
   genotypeIngestQueue,
+  genotypeReadAheadQueue,
   heartbeatQueue,
   lostJobRecoveryQueue,
   type CacheRuntime,
@@ -12,10 +13,12 @@ import type { Logger } from "@reprotech/core";
 import type { PrismaClient } from "@reprotech/db";
 import type pg from "pg";
 import { AUDIT_MAINTENANCE_EVERY_MS, maintainAuditPartitions } from "./audit/maintenance";
-import type { BlobStore } from "./genotypes/blob-store";
+import { setTimeout as delay } from "node:timers/promises";
+import { FileBlobStore, type BlobStore } from "./genotypes/blob-store";
 import { scoreModelsBatch, scoreUpload } from "./gbv/scoring";
 import { registerTrainingJob } from "./gbv/training-job";
 import { ingestWithProgress } from "./genotypes/progress";
+import { readAheadUpload } from "./genotypes/read-ahead";
 import { HEARTBEAT_EVERY_MS, recordHeartbeat } from "./system/heartbeat";
 import { LOST_JOB_CHECK_EVERY_MS, recoverLostJobs } from "./system/lost-jobs";
 
@@ -40,6 +43,9 @@ export interface JobDeps {
   singleSessionDatabase?: boolean;
 }
 
+/** How often an ingest looks whether the read-ahead of its upload is still running. */
+const READ_AHEAD_POLL_MS = 5;
+
 export async function registerJobProcessors(deps: JobDeps): Promise<void> {
   const { queues, cache } = deps.runtime;
   queues.process(heartbeatQueue, async () => recordHeartbeat(cache, deps.workerId), { concurrency: 1 });
@@ -52,9 +58,23 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
     { concurrency: 1 },
   );
   const { blobs } = deps;
+  if (blobs instanceof FileBlobStore)
+    // One at a time per process: a read-ahead holds a parse thread for as long as its upload takes.
+    queues.process(
+      genotypeReadAheadQueue,
+      async (payload) => {
+        const outcome = await readAheadUpload(deps.db, blobs, payload, { cache, pubsub: deps.runtime.pubsub });
+        deps.log.info({ ...payload, ...outcome }, "genotype upload read ahead");
+      },
+      { concurrency: 1 },
+    );
   queues.process(
     genotypeIngestQueue,
     async (payload) => {
+      // The read-ahead job may be parsing this very upload as it arrived, and ingests it then:
+      // wait for it rather than parse the file a second time alongside it.
+      while ((await queues.state(genotypeReadAheadQueue, payload.uploadId)) === "active")
+        await delay(READ_AHEAD_POLL_MS);
       // Progress (bytes read, phase, final per-sample state) on the upload's tenant channel.
       const outcome = await ingestWithProgress(deps.db, blobs, payload, { cache, pubsub: deps.runtime.pubsub });
       deps.log.info({ ...payload, ...outcome }, "genotype upload ingested");

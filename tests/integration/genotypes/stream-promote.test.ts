@@ -1,7 +1,7 @@
 // POST /api/v1/genotypes/uploads on the filesystem blob store: the staged body is MOVED to the
 // upload's key (FileBlobStore.promote, a rename), not read, hashed and written a second time. The
 // final blob is the staged file itself (same inode), stored once with the right SHA-256, no staging
-// file is left, and FileBlobStore.put never writes the final key. A repeated upload (same bytes, or
+// file is left, and nothing writes the final key. A repeated upload (same bytes, or
 // same idempotency key) keeps nothing new.
 import { createHash, randomUUID } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
@@ -30,10 +30,11 @@ const blobFiles = async () =>
     .map((d) => path.relative(blobsRoot(), path.join(d.parentPath, d.name)))
     .sort();
 
-/** Spies on the store: every put's key, and every promote with the inode of the file it moved. */
+/** Spies on the store: every write (put or spool) with its key, and every promote with the inode of the file it moved. */
 function watchStore() {
   const proto = genotypes.FileBlobStore.prototype;
   const put = vi.spyOn(proto, "put");
+  const spool = vi.spyOn(proto, "spool");
   const promote = proto.promote;
   const moved: { from: string; to: string; inode: number }[] = [];
   vi.spyOn(proto, "promote").mockImplementation(async function (this: genotypes.FileBlobStore, from, to) {
@@ -41,7 +42,11 @@ function watchStore() {
     await promote.call(this, from, to);
     moved.push({ from, to, inode });
   });
-  return { putKeys: () => put.mock.calls.map(([key]) => key), moved };
+  const writes = () => [
+    ...put.mock.calls.map(([key]) => `put ${key}`),
+    ...spool.mock.calls.map(([key]) => `spool ${key}`),
+  ];
+  return { writes, moved };
 }
 
 function upload(body: Uint8Array, name: string, idempotencyKey?: string) {
@@ -93,10 +98,10 @@ describe("streaming upload on the filesystem store", () => {
     expect(await blobFiles()).toEqual([path.join(...key.split("/"))]);
     const final = path.join(blobsRoot(), ...key.split("/"));
     expect(sha256(await readFile(final))).toBe(sha256(report));
-    // Written once (the staging put), then renamed: the final file is the staged one.
-    expect(store.putKeys()).toHaveLength(1);
-    expect(store.putKeys()[0]).toMatch(/^upload-staging\//);
-    expect(store.moved).toEqual([{ from: store.putKeys()[0], to: key, inode: (await stat(final)).ino }]);
+    // Written once (spooled under the id the upload then got), then renamed: the final file is the spool.
+    const spoolKey = `upload-staging/${row.id}`;
+    expect(store.writes()).toEqual([`spool ${spoolKey}`]);
+    expect(store.moved).toEqual([{ from: spoolKey, to: key, inode: (await stat(final)).ino }]);
     const [dbRow] = (
       await world.owner.query(`SELECT blob_key, sha256, byte_size::int AS size FROM genotype_uploads WHERE id = $1`, [
         row.id,

@@ -12,8 +12,10 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Config } from "@reprotech/core";
 import { S3BlobStore } from "./blob-store-s3";
+import { followSpool, type FollowOptions, type SpoolReader } from "./spool-follow";
 
 export { S3BlobStore, S3_PART_SIZE, S3_QUEUE_SIZE, type S3BlobStoreOptions } from "./blob-store-s3";
+export { SpoolAbandoned, type FollowOptions, type SpoolReader } from "./spool-follow";
 
 export interface StoredBlob {
   bytes: number;
@@ -93,14 +95,44 @@ export class FileBlobStore implements BlobStore {
 
   async put(key: string, source: BlobSource): Promise<StoredBlob> {
     const target = this.pathOf(key);
-    await mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
+    return this.write(temp, source, () => rename(temp, target));
+  }
+
+  /**
+   * Stores the stream at `key` itself, with no temporary file, so another process can read the file
+   * while it grows (followSpool). Only for keys nobody takes for a finished blob: the upload route's
+   * spool, which is then moved into place (promote) or deleted.
+   */
+  async spool(key: string, source: BlobSource, options: { created?: () => Promise<void> } = {}): Promise<StoredBlob> {
+    return this.write(this.pathOf(key), source, async () => {}, options.created);
+  }
+
+  /** Follows the spool at `key` as it grows (spool-follow.ts); undefined when there is none. */
+  follow(key: string, options: FollowOptions): Promise<SpoolReader | undefined> {
+    return followSpool(this.pathOf(key), options);
+  }
+
+  /**
+   * Writes a new file — `created` runs once it exists, before a byte is read from `source` — then
+   * runs `finish`; on any failure the file is removed.
+   */
+  private async write(
+    file: string,
+    source: BlobSource,
+    finish: () => Promise<void>,
+    created?: () => Promise<void>,
+  ): Promise<StoredBlob> {
+    await mkdir(path.dirname(file), { recursive: true });
     const measure = measuring();
+    const handle = await open(file, "wx");
     try {
-      await pipeline(toReadable(source), measure.stream, createWriteStream(temp, { flags: "wx", highWaterMark: BLOB_STREAM_BUFFER }));
-      await rename(temp, target);
+      await created?.();
+      const out = createWriteStream(file, { fd: handle, highWaterMark: BLOB_STREAM_BUFFER });
+      await pipeline(toReadable(source), measure.stream, out);
+      await finish();
     } catch (error) {
-      await rm(temp, { force: true });
+      await rm(file, { force: true });
       throw error;
     }
     return measure.result();
@@ -160,11 +192,18 @@ export class FileBlobStore implements BlobStore {
 export interface StagedBlob extends StoredBlob {
   store: FileBlobStore;
   key: string;
+  /** The id chosen for the upload before its body was read (the read-ahead job waits for it). */
+  uploadId?: string | undefined;
+}
+
+/** Whether `store` is the filesystem store rooted where `staging` is: a staged blob moves into it by a rename. */
+export function sameFileStore(store: BlobStore, staging: FileBlobStore): store is FileBlobStore {
+  return store instanceof FileBlobStore && store.root === staging.root;
 }
 
 /** The staged blob when `store` can take it by a rename (same filesystem root), else undefined. */
 export function promotableTo(store: BlobStore, staged: StagedBlob | undefined): StagedBlob | undefined {
-  return staged && store instanceof FileBlobStore && store.root === staged.store.root ? staged : undefined;
+  return staged && sameFileStore(store, staged.store) ? staged : undefined;
 }
 
 export type BlobConfig = Pick<Config, "DATA_DIR"> &

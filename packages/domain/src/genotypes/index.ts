@@ -4,6 +4,7 @@ export * from "./schemas";
 export * from "./service";
 export * from "./sniff";
 export * from "./ingest";
+export * from "./read-ahead";
 export * from "./parentage";
 export * from "./progress";
 export * from "./queries";

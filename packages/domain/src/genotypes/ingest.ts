@@ -237,11 +237,34 @@ async function markFailed(db: PrismaClient, upload: { id: string; customerId: st
   );
 }
 
+/** The stored file through the parse thread. */
+async function parseStored(store: BlobStore, upload: UploadRow, report: (update: IngestProgress) => void) {
+  // A local file is read into the parse thread's buffers; other stores stream (the reader stops a
+  // stream it leaves early).
+  const reader = store instanceof FileBlobStore ? await store.openReader(upload.blobKey) : undefined;
+  try {
+    return await parseInThread(
+      { format: upload.format, markerMap: upload.markerMap },
+      reader ?? (await store.get(upload.blobKey)),
+      { onBytesRead: (bytesRead) => report({ phase: "reading", bytesRead }) },
+    );
+  } finally {
+    await reader?.close();
+  }
+}
+
+export interface IngestOptions {
+  cache?: Cache | undefined;
+  onProgress?: (update: IngestProgress) => void | Promise<void>;
+  /** The file already parsed, as it arrived (read-ahead.ts): the stored blob is not read again. */
+  parsed?: ParsedUpload | undefined;
+}
+
 export async function ingestUpload(
   db: PrismaClient,
   store: BlobStore,
   payload: { uploadId: string; customerId: string },
-  opts: { cache?: Cache; onProgress?: (update: IngestProgress) => void | Promise<void> } = {},
+  opts: IngestOptions = {},
 ): Promise<IngestOutcome> {
   const report = (update: IngestProgress) => void opts.onProgress?.(update);
   const scope = { customerIds: [payload.customerId], userId: null };
@@ -269,18 +292,7 @@ export async function ingestUpload(
 
   let parsed: Parsed;
   try {
-    // A local file is read into the parse thread's buffers; other stores stream (the reader stops a
-    // stream it leaves early).
-    const reader = store instanceof FileBlobStore ? await store.openReader(upload.blobKey) : undefined;
-    try {
-      parsed = await parseInThread(
-        { format: upload.format, markerMap: upload.markerMap },
-        reader ?? (await store.get(upload.blobKey)),
-        { onBytesRead: (bytesRead) => report({ phase: "reading", bytesRead }) },
-      );
-    } finally {
-      await reader?.close();
-    }
+    parsed = opts.parsed ?? (await parseStored(store, upload, report));
     if (parsed.sampleIds.length === 0) throw new GenotypeFormatError("NO_DATA", "the file holds no samples");
   } catch (error) {
     const message =

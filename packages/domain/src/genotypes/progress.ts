@@ -7,7 +7,7 @@ import { keys, type Cache, type PubSub } from "@reprotech/cache";
 import { withTenant, type PrismaClient, type Tx } from "@reprotech/db";
 import { query } from "../animals/sql";
 import type { BlobStore } from "./blob-store";
-import { ingestUpload, type IngestOutcome } from "./ingest";
+import { ingestUpload, type IngestOutcome, type ParsedUpload } from "./ingest";
 
 export type UploadPhase = "queued" | "reading" | "storing" | "completed" | "failed";
 
@@ -160,11 +160,16 @@ export async function ingestWithProgress(
   store: BlobStore,
   payload: { uploadId: string; customerId: string },
   deps: ProgressDeps,
+  parsed?: ParsedUpload,
 ): Promise<IngestOutcome> {
   const scope = { customerIds: [payload.customerId], userId: null };
   const initial = await withTenant(db, scope, (tx) => readUploadProgress(tx, payload.customerId, payload.uploadId));
-  if (!initial) return ingestUpload(db, store, payload, { cache: deps.cache }); // reports NOT_FOUND itself
-  const reporter = progressReporter(deps, { ...initial, phase: "reading", bytesRead: 0, samplesDone: 0 });
+  // No row: ingestUpload reports NOT_FOUND itself. Completed already (by the read-ahead job, or a
+  // run that died after its COMMIT): it answers "skipped", and subscribers have their final state.
+  if (!initial || initial.phase === "completed") return ingestUpload(db, store, payload, { cache: deps.cache });
+  // A file parsed as it arrived (read-ahead.ts) has been read whole already.
+  const bytesRead = parsed ? initial.totalBytes : 0;
+  const reporter = progressReporter(deps, { ...initial, phase: "reading", bytesRead, samplesDone: 0 });
   await reporter.reportProgress({}, true);
   const publishFinal = async () => {
     const final = await withTenant(db, scope, (tx) => readUploadProgress(tx, payload.customerId, payload.uploadId));
@@ -174,6 +179,7 @@ export async function ingestWithProgress(
     const outcome = await ingestUpload(db, store, payload, {
       cache: deps.cache,
       onProgress: (update) => reporter.reportProgress(update),
+      parsed,
     });
     await publishFinal();
     return outcome;

@@ -184,7 +184,8 @@ export async function createUpload(
     label: `${panel.name} v${panel.version}`,
   });
 
-  const id = randomUUID();
+  // An id chosen before the body was read is kept: the read-ahead job waits for that row.
+  const id = input.staged?.uploadId ?? randomUUID();
   const key = uploadBlobKey(input.customerId, id);
   const staged = promotableTo(store, input.staged);
   let stored: StoredBlob;
