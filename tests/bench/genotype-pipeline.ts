@@ -1,11 +1,14 @@
 // `pnpm bench:pipeline` (build first: server, worker and the SDK's CLI): the genotype pipeline
 // against the library alone, in one run, on a fresh database with real Redis:
-//   a. baseline — the genomics library parsing a simulated 96-sample × 60K-SNP FinalReport from disk;
+//   a. baseline — the genomics library parsing a simulated 96-sample × 60K-SNP FinalReport from disk
+//      (the median of LIBRARY_RUNS runs);
 //   b. the same file through the whole pipeline: streamed by the BUILT CLI (`reprotech genotypes
 //      upload`, as a lab sends a plate) to the BUILT server (child process), read ahead and ingested
 //      by the BUILT worker (child process; parse in its worker thread), followed over the SSE progress
 //      subscription — wall time from starting the CLI to `completed`, the ratio to (a) (goal ≤ 1.3×),
-//      the phases, and peak RSS (VmHWM) of server and worker (goal ≤ 300 MB each);
+//      the phases, and peak RSS (VmHWM) of server and worker (goal ≤ 300 MB each). One single-animal
+//      upload goes first, so the worker is one that has run before (its parse thread's code compiled);
+//      the peak RSS after it is printed too;
 //   c. BENCH_SINGLE (200) single-animal 60K uploads back to back through the SDK in this process —
 //      uploads/s, mean and p95 latency from upload start to completed.
 // For (b) it also adds up the CPU time every process spent (client — this process and the CLI —,
@@ -36,6 +39,7 @@ const nodeOptions: Record<string, string> = process.env.BENCH_NODE_OPTIONS
   : {};
 const cliEntry = path.join(repoRoot, "packages/sdk/dist/cli.js");
 const N_PLATE = 96;
+const LIBRARY_RUNS = 3;
 const N_SNPS = 60_000;
 const N_SINGLE = Number(process.env.BENCH_SINGLE ?? 200);
 
@@ -80,80 +84,98 @@ try {
   // The data and the library's own run live in this function only: the client that then uploads
   // holds what an uploading app would, not a simulated population and a parsed plate (with them live,
   // every garbage collection during the upload cost several times more).
-  const { customerId, panelId, password, plateFile, plateBytes, singleFiles, singleBytes, libraryMs, libraryCpu } =
-    await (async () => {
-      // ---- data: a plate of 96 and N_SINGLE single animals, every sample an animal of the farm
-      const pop = simulatePopulation({ seed: 7, nAnimals: N_PLATE + N_SINGLE, nSnps: N_SNPS, nGenerations: 1 });
-      const customerId = randomUUID();
-      await owner.query(`INSERT INTO customers (id, name, updated_at) VALUES ($1, 'Bench farm', now())`, [customerId]);
-      const officialIds = pop.animals.map((_, i) => `HO276${String(900_000_000 + i).padStart(12, "0")}`);
-      await owner.query(
-        `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, updated_at)
+  const {
+    customerId,
+    panelId,
+    password,
+    plateFile,
+    plateBytes,
+    singleFiles,
+    singleBytes,
+    warmUpFile,
+    libraryMs,
+    libraryCpu,
+    libraryRuns,
+  } = await (async () => {
+    // ---- data: a plate of 96 and N_SINGLE single animals, every sample an animal of the farm
+    const pop = simulatePopulation({ seed: 7, nAnimals: N_PLATE + N_SINGLE + 1, nSnps: N_SNPS, nGenerations: 1 });
+    const customerId = randomUUID();
+    await owner.query(`INSERT INTO customers (id, name, updated_at) VALUES ($1, 'Bench farm', now())`, [customerId]);
+    const officialIds = pop.animals.map((_, i) => `HO276${String(900_000_000 + i).padStart(12, "0")}`);
+    await owner.query(
+      `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, updated_at)
        SELECT gen_random_uuid(), $1, o, 'HO', 'female', '2020-01-01', now() FROM unnest($2::text[]) AS o`,
-        [customerId, officialIds],
-      );
-      const password = "bench password 123";
-      const userId = randomUUID();
-      await owner.query(
-        `INSERT INTO users (id, email, display_name, role, password_hash, updated_at)
+      [customerId, officialIds],
+    );
+    const password = "bench password 123";
+    const userId = randomUUID();
+    await owner.query(
+      `INSERT INTO users (id, email, display_name, role, password_hash, updated_at)
        VALUES ($1, 'lab@bench.test', 'Lab', 'technician', $2, now())`,
-        [userId, await hashPassword(password)],
-      );
-      await owner.query(`INSERT INTO customer_assignments (user_id, customer_id) VALUES ($1, $2)`, [
-        userId,
-        customerId,
-      ]);
-      // The admin who makes the lab machine's API token for the CLI.
-      await owner.query(
-        `INSERT INTO users (id, email, display_name, role, password_hash, updated_at)
+      [userId, await hashPassword(password)],
+    );
+    await owner.query(`INSERT INTO customer_assignments (user_id, customer_id) VALUES ($1, $2)`, [userId, customerId]);
+    // The admin who makes the lab machine's API token for the CLI.
+    await owner.query(
+      `INSERT INTO users (id, email, display_name, role, password_hash, updated_at)
          VALUES (gen_random_uuid(), 'admin@bench.test', 'Admin', 'admin', $1, now())`,
-        [await hashPassword(password)],
-      );
-      const panelId = randomUUID();
-      await owner.query(
-        `INSERT INTO snp_panels (id, name, version, marker_count, marker_map, source_sha256, source_format)
+      [await hashPassword(password)],
+    );
+    const panelId = randomUUID();
+    await owner.query(
+      `INSERT INTO snp_panels (id, name, version, marker_count, marker_map, source_sha256, source_format)
        VALUES ($1, 'Bench 60K', '1', $2, $3, $4, 'map')`,
-        [panelId, pop.panel.size, genotypes.encodeMarkerMap(pop.panel), "0".repeat(64)],
-      );
+      [panelId, pop.panel.size, genotypes.encodeMarkerMap(pop.panel), "0".repeat(64)],
+    );
 
-      const plateFile = path.join(tmp, "plate_FinalReport.txt");
-      const plateIds = officialIds.slice(0, N_PLATE);
-      const plateRows = pop.genotypes.data.subarray(0, N_PLATE * Math.ceil(N_SNPS / 4));
-      await pipeline(
-        Readable.from(
-          writeFinalReport(
-            pop.panel,
-            plateIds,
-            { nSamples: N_PLATE, nSnps: N_SNPS, data: plateRows },
-            { alleleSets: ["ab"] },
-          ),
+    const plateFile = path.join(tmp, "plate_FinalReport.txt");
+    const plateIds = officialIds.slice(0, N_PLATE);
+    const plateRows = pop.genotypes.data.subarray(0, N_PLATE * Math.ceil(N_SNPS / 4));
+    await pipeline(
+      Readable.from(
+        writeFinalReport(
+          pop.panel,
+          plateIds,
+          { nSamples: N_PLATE, nSnps: N_SNPS, data: plateRows },
+          { alleleSets: ["ab"] },
         ),
-        createWriteStream(plateFile),
+      ),
+      createWriteStream(plateFile),
+    );
+    const plateBytes = (await stat(plateFile)).size;
+    const stride = Math.ceil(N_SNPS / 4);
+    const singleFiles: string[] = [];
+    for (let k = 0; k <= N_SINGLE; k++) {
+      const i = N_PLATE + k;
+      const file = path.join(tmp, `single-${k}.txt`);
+      const row = { nSamples: 1, nSnps: N_SNPS, data: pop.genotypes.data.subarray(i * stride, (i + 1) * stride) };
+      await writeFile(
+        file,
+        concatBytes([...writeFinalReport(pop.panel, [officialIds[i]!], row, { alleleSets: ["ab"] })]),
       );
-      const plateBytes = (await stat(plateFile)).size;
-      const stride = Math.ceil(N_SNPS / 4);
-      const singleFiles: string[] = [];
-      for (let k = 0; k < N_SINGLE; k++) {
-        const i = N_PLATE + k;
-        const file = path.join(tmp, `single-${k}.txt`);
-        const row = { nSamples: 1, nSnps: N_SNPS, data: pop.genotypes.data.subarray(i * stride, (i + 1) * stride) };
-        await writeFile(
-          file,
-          concatBytes([...writeFinalReport(pop.panel, [officialIds[i]!], row, { alleleSets: ["ab"] })]),
-        );
-        singleFiles.push(file);
-      }
-      const singleBytes = (await stat(singleFiles[0]!)).size;
+      singleFiles.push(file);
+    }
+    const warmUpFile = singleFiles.pop()!; // one more single, uploaded before the plate
+    const singleBytes = (await stat(warmUpFile)).size;
 
-      // ---- a. the library alone
+    // ---- a. the library alone, LIBRARY_RUNS times: on this shared 2-core machine one run swings by
+    // up to ±25 %, so the median run is the baseline (later runs have warm code: if anything, that
+    // makes the baseline faster and the ratio harder to meet).
+    const runs: { ms: number; cpu: number }[] = [];
+    for (let run = 0; run < LIBRARY_RUNS; run++) {
       const t0 = performance.now();
-      const libraryCpu0 = await cpuSeconds("self");
+      const cpu0 = await cpuSeconds("self");
       const direct = await readFinalReport(createReadStream(plateFile), { panel: pop.panel });
-      const libraryMs = performance.now() - t0;
-      const libraryCpu = (await cpuSeconds("self")) - libraryCpu0;
+      runs.push({ ms: performance.now() - t0, cpu: (await cpuSeconds("self")) - cpu0 });
       if (direct.sampleIds.length !== N_PLATE) throw new Error(`library read ${direct.sampleIds.length} samples`);
-      return { customerId, panelId, password, plateFile, plateBytes, singleFiles, singleBytes, libraryMs, libraryCpu };
-    })();
+    }
+    const libraryRuns = runs.map((r) => r.ms);
+    const { ms: libraryMs, cpu: libraryCpu } = [...runs].sort((a, b) => a.ms - b.ms)[LIBRARY_RUNS >> 1]!;
+    return {
+      ...{ customerId, panelId, password, plateFile, plateBytes, singleFiles, singleBytes, warmUpFile },
+      ...{ libraryMs, libraryCpu, libraryRuns },
+    };
+  })();
 
   // ---- b. the pipeline: built server + built worker, real HTTP, SDK
   const env = {
@@ -247,6 +269,11 @@ try {
     worker: await cpuSeconds(worker.child.pid!),
     postgres: await postgresCpuSeconds(),
   });
+  // A worker that has run before: its kept parse thread has compiled the parser, as the library has
+  // in its later runs. (The first parse in a new thread costs ~0.5 s more: the worker starts its
+  // thread before any job, but code is only compiled by running it.)
+  await throughPipeline(warmUpFile, singleBytes, "sdk");
+  const warm = { server: await rssKb(server.child.pid!), worker: await rssKb(worker.child.pid!) };
   const cpu0 = await cpuOf();
   const plate = await throughPipeline(plateFile, plateBytes, "cli");
   const cpu1 = await cpuOf();
@@ -275,7 +302,7 @@ try {
   const f = plate.firstSeen;
   console.log(`Genotype pipeline benchmark (node ${process.version}, ${os.availableParallelism()} cores)`);
   console.log(
-    `a. library alone: ${N_PLATE} × ${N_SNPS} FinalReport (${(plateBytes / 1e6).toFixed(0)} MB) parsed in ${ms(libraryMs)}`,
+    `a. library alone: ${N_PLATE} × ${N_SNPS} FinalReport (${(plateBytes / 1e6).toFixed(0)} MB) parsed in ${ms(libraryMs)} (median of ${libraryRuns.map((r) => r.toFixed(0)).join(", ")} ms)`,
   );
   console.log(
     `b. pipeline upload → completed: ${ms(plate.total)}  ratio ${ratio.toFixed(2)}× the library alone (goal ≤ 1.3×)`,
@@ -290,11 +317,20 @@ try {
     `   CPU used meanwhile: client ${cpu.client.toFixed(2)} s, server ${cpu.server.toFixed(2)} s, worker ${cpu.worker.toFixed(2)} s, PostgreSQL ${cpu.postgres.toFixed(2)} s — ${cpuTotal.toFixed(2)} s in all (the library alone: ${libraryCpu.toFixed(2)} s); on ${cores} cores no overlap gets below ${ms((cpuTotal / cores) * 1000)} = ${(((cpuTotal / cores) * 1000) / libraryMs).toFixed(2)}× the library alone`,
   );
   console.log(`   peak RSS after start-up, before any upload: server ${mb(idle.server)}, worker ${mb(idle.worker)}`);
+  console.log(`   peak RSS after the warm-up single: server ${mb(warm.server)}, worker ${mb(warm.worker)}`);
   console.log(
     `   peak RSS after the plate: server ${mb(afterPlate.server)}, worker ${mb(afterPlate.worker)} (goal ≤ 300 MB each)`,
   );
   console.log(
     `c. ${N_SINGLE} single-animal uploads (${(singleBytes / 1e6).toFixed(1)} MB each) back to back: ${(N_SINGLE / (singleWall / 1000)).toFixed(1)} uploads/s, latency to completed mean ${ms(mean)}, p95 ${ms(p95)}`,
+  );
+  console.log(
+    server
+      .output()
+      .split("\n")
+      .filter((l) => /Mark-Compact|Scavenge/.test(l))
+      .map((l) => l.slice(0, 150))
+      .join("\n"),
   );
   console.log(`   peak RSS at the end: server ${mb(afterAll.server)}, worker ${mb(afterAll.worker)}`);
   console.log(

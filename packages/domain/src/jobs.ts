@@ -17,6 +17,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { FileBlobStore, type BlobStore } from "./genotypes/blob-store";
 import { scoreModelsBatch, scoreUpload } from "./gbv/scoring";
 import { registerTrainingJob } from "./gbv/training-job";
+import { prestartParseThread } from "./genotypes/parse-thread";
 import { ingestWithProgress } from "./genotypes/progress";
 import { readAheadUpload } from "./genotypes/read-ahead";
 import { HEARTBEAT_EVERY_MS, recordHeartbeat } from "./system/heartbeat";
@@ -58,6 +59,8 @@ export async function registerJobProcessors(deps: JobDeps): Promise<void> {
     { concurrency: 1 },
   );
   const { blobs } = deps;
+  // A genotype file's first parse then finds a thread started (parse-thread.ts).
+  prestartParseThread();
   if (blobs instanceof FileBlobStore)
     // One at a time per process: a read-ahead holds a parse thread for as long as its upload takes.
     queues.process(

@@ -7,9 +7,11 @@
 // packed matrix comes back as a transferred ArrayBuffer. From TypeScript source the thread runs
 // parse-worker.ts through tsx; in a bundled app the `genotype-parse.worker` bundle beside main.js.
 //
-// Threads are kept for the next parse (up to IDLE_THREADS, for IDLE_MS, while their heap stays
-// small): starting one and decoding a 60K-SNP panel in it cost ~0.25 s, several times the parse of a
-// one-animal file. A thread that failed or was left mid-file is terminated, never reused.
+// Threads are kept for the next parse (up to IDLE_THREADS, while their heap stays small): starting
+// one and decoding a 60K-SNP panel in it cost ~0.25 s, several times the parse of a one-animal file,
+// and on a plate's critical path (the read-ahead parses as fast as the upload arrives). So the
+// worker starts one before its first job (prestartParseThread), and the last one is kept for good.
+// A thread that failed or was left mid-file is terminated, never reused.
 import { Worker } from "node:worker_threads";
 import { GenotypeFormatError, threadEntry } from "@reprotech/genomics";
 import type { BlobReader } from "./blob-store";
@@ -20,9 +22,8 @@ import { PARSE_WORKER_BUNDLE, type FromParser, type ParseThreadInit, type ToPars
 const CHUNK_BYTES = 1 << 20;
 /** Buffers in circulation: at most this many chunks are sent and not yet consumed. */
 const POOL = 4;
-/** Idle threads kept, and for how long. */
+/** Idle threads kept. */
 const IDLE_THREADS = 1;
-const IDLE_MS = 30_000;
 /**
  * A thread whose heap has grown past this after a parse is ended rather than kept: V8 lets a
  * long-lived thread's garbage grow its heap by ~200 MB before collecting it, and after a large file
@@ -31,11 +32,7 @@ const IDLE_MS = 30_000;
  */
 const KEEP_HEAP_BYTES = 64 << 20;
 
-interface IdleThread {
-  worker: Worker;
-  timer: NodeJS.Timeout;
-}
-const idle: IdleThread[] = [];
+const idle: Worker[] = [];
 let started = 0;
 
 /** Threads started by this process so far, and idle now (for tests and the curious). */
@@ -46,9 +43,8 @@ export function parseThreadStats(): { started: number; idle: number } {
 function acquireThread(): Worker {
   const kept = idle.pop();
   if (kept) {
-    clearTimeout(kept.timer);
-    kept.worker.ref();
-    return kept.worker;
+    kept.ref();
+    return kept;
   }
   const entry = threadEntry(new URL("./parse-worker.ts", import.meta.url), PARSE_WORKER_BUNDLE);
   started++;
@@ -64,24 +60,20 @@ function acquireThread(): Worker {
 }
 
 function forget(worker: Worker): void {
-  const at = idle.findIndex((kept) => kept.worker === worker);
-  if (at < 0) return;
-  clearTimeout(idle[at]!.timer);
-  idle.splice(at, 1);
+  const at = idle.indexOf(worker);
+  if (at >= 0) idle.splice(at, 1);
 }
 
 /** Keeps a thread that finished a parse cleanly for the next one; it never holds the process open. */
 function releaseThread(worker: Worker): void {
   if (idle.length >= IDLE_THREADS) return void worker.terminate();
   worker.unref();
-  const kept: IdleThread = {
-    worker,
-    timer: setTimeout(() => {
-      forget(worker);
-      void worker.terminate();
-    }, IDLE_MS).unref(),
-  };
-  idle.push(kept);
+  idle.push(worker);
+}
+
+/** Starts a thread to keep idle when there is none, so the next parse does not wait for one. */
+export function prestartParseThread(): void {
+  if (idle.length === 0) releaseThread(acquireThread());
 }
 
 /** Rebuilds the library's error so callers tell a bad file from a failure as they would in-thread. */
