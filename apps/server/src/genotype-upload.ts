@@ -144,12 +144,13 @@ export async function registerGenotypeUpload(
           await appRouter.createCaller(ctx).genotypes.uploads.list({ customerId: fields.customerId, limit: 1 });
 
         // Parsing starts as the body arrives (domain genotypes/read-ahead.ts) when the worker can read
-        // the spool: the blob store is this filesystem. Best effort: without it the ingest job parses.
+        // the spool: the blob store is this filesystem. Best effort, and the body never waits for it:
+        // without it the ingest job parses.
         const { customerId, panelId } = fields;
-        const startReadAhead = async () => {
+        const startReadAhead = () => {
           if (!readAhead || !panelId || !isUuid(panelId)) return;
           const payload = { uploadId, customerId, panelId, spoolKey: stagingKey };
-          await ctx.runtime.queues
+          void ctx.runtime.queues
             .add(genotypeReadAheadQueue, payload, { jobId: uploadId })
             .catch((error: unknown) => request.log.error({ err: error }, "read-ahead enqueue failed"));
         };
@@ -158,9 +159,7 @@ export async function registerGenotypeUpload(
         // Connected by pipeline, not pipe: a body the client breaks off must fail the spool (and
         // delete it), where pipe would leave it waiting for the rest forever.
         const body = connect(source, capped(limit, limitMb), () => {});
-        const stored = await store.spool(stagingKey, body, {
-          created: startReadAhead,
-        });
+        const stored = await store.spool(stagingKey, body, { created: startReadAhead });
         if (truncated() || stored.bytes > limit)
           throw new HttpError(413, `The file is larger than the ${limitMb} MB limit`);
 

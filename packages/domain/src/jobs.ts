@@ -1,5 +1,6 @@
 // Which handler processes which queue. The worker process registers these on BullMQ; the embedded
 // single-process mode registers the same handlers on the in-process queue.
+import { setTimeout as delay } from "node:timers/promises";
 import {
   auditMaintenanceQueue,
   gbvScoreQueue,
@@ -13,7 +14,6 @@ import type { Logger } from "@reprotech/core";
 import type { PrismaClient } from "@reprotech/db";
 import type pg from "pg";
 import { AUDIT_MAINTENANCE_EVERY_MS, maintainAuditPartitions } from "./audit/maintenance";
-import { setTimeout as delay } from "node:timers/promises";
 import { FileBlobStore, type BlobStore } from "./genotypes/blob-store";
 import { scoreModelsBatch, scoreUpload } from "./gbv/scoring";
 import { registerTrainingJob } from "./gbv/training-job";

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp } from "../../support/app";
 import { callerFor, createWorld, sessionCookieFor, type World } from "../../support/identity";
 import { newOfficialId } from "../animals/support";
-import { registerMapPanel } from "./support";
+import { insertAnimals, registerMapPanel } from "./support";
 
 const N_SAMPLES = 12;
 const N_SNPS = 4_000; // ≈2 MB of FinalReport: more than the parse thread's 1 MB chunk
@@ -36,7 +36,7 @@ let url: string;
 let cookie: string;
 let panelId: string;
 let report: Uint8Array;
-const animalIdOf = new Map<string, string>();
+let animalIdOf: Map<string, string>;
 /** What each read-ahead job ended with, by upload id. */
 const outcomes = new Map<string, genotypes.ReadAheadOutcome>();
 const pop = simulatePopulation({ seed: 5, nAnimals: N_SAMPLES, nSnps: N_SNPS, nGenerations: 1 });
@@ -86,13 +86,7 @@ beforeAll(async () => {
   server = await startTestApp(env);
   url = await server.app.listen({ host: "127.0.0.1", port: 0 });
   const officialIds = pop.animals.map(() => newOfficialId());
-  const { rows } = await world.owner.query(
-    `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, updated_at)
-     SELECT gen_random_uuid(), $1, o, 'HO', 'female', '2020-01-01', now() FROM unnest($2::text[]) AS o
-     RETURNING id::text, official_id`,
-    [world.customerA, officialIds],
-  );
-  for (const r of rows) animalIdOf.set(r.official_id as string, r.id as string);
+  animalIdOf = await insertAnimals(world, world.customerA, officialIds);
   report = concatBytes([...writeFinalReport(pop.panel, officialIds, pop.genotypes)]);
   const tech = (await callerFor(world, world.usersA.technician.email)).caller;
   panelId = await registerMapPanel(tech, formatMap(pop.panel), "Read-ahead chip");

@@ -27,7 +27,7 @@ import { startTestApp } from "../../support/app";
 import { callerFor, createWorld, type World } from "../../support/identity";
 import { repoRoot, startWorker, type RunningServer } from "../../support/server";
 import { newOfficialId } from "../animals/support";
-import { registerMapPanel } from "./support";
+import { insertAnimals, registerMapPanel } from "./support";
 
 const N_SAMPLES = 96;
 const N_SNPS = 60_000;
@@ -41,7 +41,7 @@ let token: string;
 let panelId: string;
 let reportPath: string;
 const officialIds: string[] = [];
-const animalIdOf = new Map<string, string>();
+let animalIdOf: Map<string, string>;
 const pop = simulatePopulation({ seed: 96, nAnimals: N_SAMPLES, nSnps: N_SNPS, nGenerations: 1, idPrefix: "SDK" });
 
 beforeAll(async () => {
@@ -59,13 +59,7 @@ beforeAll(async () => {
   });
 
   for (let i = 0; i < N_SAMPLES; i++) officialIds.push(newOfficialId());
-  const { rows } = await world.owner.query(
-    `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, updated_at)
-     SELECT gen_random_uuid(), $1, o, 'HO', 'female', '2020-01-01', now() FROM unnest($2::text[]) AS o
-     RETURNING id::text, official_id`,
-    [world.customerA, officialIds],
-  );
-  for (const r of rows) animalIdOf.set(r.official_id as string, r.id as string);
+  animalIdOf = await insertAnimals(world, world.customerA, officialIds);
   // The file is written as a stream: 96 × 60K rows are ≈150 MB of text.
   reportPath = path.join(dataDir, "plate_FinalReport.txt");
   await pipeline(

@@ -1,6 +1,7 @@
-// What the genotype tests share: registering a SNP panel from a PLINK .map the way lab staff do.
+// What the genotype tests share: registering a SNP panel from a PLINK .map the way lab staff do, and
+// a farm's animals for a file's samples.
 import { randomUUID } from "node:crypto";
-import type { Caller } from "../../support/identity";
+import type { Caller, World } from "../../support/identity";
 
 /** Registers `mapText` (a PLINK .map) as a new panel through genotypes.panels.register; returns its id. */
 export async function registerMapPanel(
@@ -14,4 +15,15 @@ export async function registerMapPanel(
   fd.set("version", version);
   fd.set("file", new File([mapText], "chip.map"));
   return (await caller.genotypes.panels.register(fd)).id;
+}
+
+/** Inserts one female per official ID into the customer's herd; answers animal id by official ID. */
+export async function insertAnimals(world: World, customerId: string, officialIds: string[]) {
+  const { rows } = await world.owner.query(
+    `INSERT INTO animals (id, customer_id, official_id, breed, sex, birth_date, updated_at)
+     SELECT gen_random_uuid(), $1, o, 'HO', 'female', '2020-01-01', now() FROM unnest($2::text[]) AS o
+     RETURNING id::text, official_id`,
+    [customerId, officialIds],
+  );
+  return new Map(rows.map((r) => [r.official_id as string, r.id as string]));
 }

@@ -104,7 +104,7 @@ export class FileBlobStore implements BlobStore {
    * while it grows (followSpool). Only for keys nobody takes for a finished blob: the upload route's
    * spool, which is then moved into place (promote) or deleted.
    */
-  async spool(key: string, source: BlobSource, options: { created?: () => Promise<void> } = {}): Promise<StoredBlob> {
+  async spool(key: string, source: BlobSource, options: { created?: () => void } = {}): Promise<StoredBlob> {
     return this.write(this.pathOf(key), source, async () => {}, options.created);
   }
 
@@ -114,24 +114,24 @@ export class FileBlobStore implements BlobStore {
   }
 
   /**
-   * Writes a new file — `created` runs once it exists, before a byte is read from `source` — then
-   * runs `finish`; on any failure the file is removed.
+   * Writes a new file — `created` is called once it exists, before a byte is read from `source` —
+   * then runs `finish`; on any failure the file is removed.
    */
   private async write(
     file: string,
     source: BlobSource,
     finish: () => Promise<void>,
-    created?: () => Promise<void>,
+    created?: () => void,
   ): Promise<StoredBlob> {
     await mkdir(path.dirname(file), { recursive: true });
     const measure = measuring();
-    const handle = await open(file, "wx");
+    const out = createWriteStream(file, { fd: await open(file, "wx"), highWaterMark: BLOB_STREAM_BUFFER });
     try {
-      await created?.();
-      const out = createWriteStream(file, { fd: handle, highWaterMark: BLOB_STREAM_BUFFER });
+      created?.();
       await pipeline(toReadable(source), measure.stream, out);
       await finish();
     } catch (error) {
+      out.destroy();
       await rm(file, { force: true });
       throw error;
     }

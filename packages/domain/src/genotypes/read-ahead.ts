@@ -11,9 +11,9 @@
 // finishes an upload: it waits while this job is active (jobs.ts), then finds the upload completed,
 // or does the work itself and reports the errors. Only the filesystem blob store the spool moves
 // into has a read-ahead (a spool cannot be followed on S3, nor from another machine's disk).
+import { setTimeout as delay } from "node:timers/promises";
 import { withTenant, type PrismaClient } from "@reprotech/db";
 import { GenotypeFormatError } from "@reprotech/genomics";
-import { setTimeout as delay } from "node:timers/promises";
 import { query } from "../animals/sql";
 import { SpoolAbandoned, type FileBlobStore } from "./blob-store";
 import type { IngestOutcome } from "./ingest";
