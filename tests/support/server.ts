@@ -28,23 +28,37 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The node flags of an app's `start` script ("node <flags…> dist/main.js"): run as deployed. */
-function startFlags(entry: string): string[] {
+/**
+ * An app's `start` script ("[NAME=value…] node <flags…> dist/main.js") as environment and node flags:
+ * run as deployed.
+ */
+function startCommand(entry: string): { env: Record<string, string>; flags: string[] } {
   const pkg = JSON.parse(readFileSync(path.join(path.dirname(entry), "../package.json"), "utf8")) as {
     scripts: { start: string };
   };
   const words = pkg.scripts.start.trim().split(/\s+/);
-  if (words[0] !== "node" || words.at(-1) !== "dist/main.js")
-    throw new Error(`expected "node <flags…> dist/main.js" as the start script of ${entry}'s app`);
-  return words.slice(1, -1);
+  const node = words.indexOf("node");
+  const assignments = words.slice(0, Math.max(node, 0));
+  if (node < 0 || words.at(-1) !== "dist/main.js" || !assignments.every((w) => /^[A-Z_][A-Z0-9_]*=\S*$/.test(w)))
+    throw new Error(`expected "[NAME=value…] node <flags…> dist/main.js" as the start script of ${entry}'s app`);
+  const env = Object.fromEntries(assignments.map((w) => [w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)]));
+  return { env, flags: words.slice(node + 1, -1) };
 }
 
 function spawnBuilt(entry: string, env: Record<string, string>) {
-  return spawn(process.execPath, [...startFlags(entry), entry], {
+  const start = startCommand(entry);
+  return spawn(process.execPath, [...start.flags, entry], {
     cwd: repoRoot,
     // No lost-job re-adding: every test file has its own queues over one shared database, and one
     // process's worker must not pick up another file's rows (tests/integration/lost-jobs.test.ts).
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", LOG_LEVEL: "info", LOST_JOB_AFTER_SECONDS: "0", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      NODE_ENV: "test",
+      LOG_LEVEL: "info",
+      LOST_JOB_AFTER_SECONDS: "0",
+      ...start.env,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
