@@ -18,7 +18,7 @@ import {
 } from "@reprotech/genomics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { genotypes } from "../src";
-import { parseInThread, parseThreadStats } from "../src/genotypes/parse-thread";
+import { parseInThread, parseThreadStats, prestartParseThread } from "../src/genotypes/parse-thread";
 
 let root: string;
 let store: genotypes.FileBlobStore;
@@ -144,6 +144,18 @@ describe("parseInThread", { timeout: 60_000 }, () => {
     const parsed = await parseInThread(init(big), reader);
     expect(parsed.sampleIds).toEqual(fits.sampleIds);
     expect(Buffer.from(parsed.genotypes.data).equals(Buffer.from(fits.genotypes.data))).toBe(true);
+  });
+
+  it("prestarts one idle thread when there is none, and the next parse uses it", async () => {
+    const failing = { read: async () => Promise.reject(new Error("gone")), close: async () => {} };
+    await expect(parseInThread(init(other), failing)).rejects.toThrow("gone"); // leaves no idle thread
+    expect(parseThreadStats().idle).toBe(0);
+    const before = parseThreadStats().started;
+    prestartParseThread();
+    prestartParseThread(); // one idle thread is enough
+    expect(parseThreadStats()).toEqual({ started: before + 1, idle: 1 });
+    await expectLibraryParse(other, await viaReader(other));
+    expect(parseThreadStats()).toEqual({ started: before + 1, idle: 1 });
   });
 
   it("drops the thread when the source fails mid-file; the next parse is right", async () => {
