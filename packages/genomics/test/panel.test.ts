@@ -30,6 +30,16 @@ describe("SnpPanel", () => {
     );
     expect(() => p.alleleTable("top")).toThrow(/no Top alleles for SNP "x"/);
   });
+
+  it("lays its names out as UTF-8 bytes end to end, built once", () => {
+    const names = ["ARS-BFGL-NGS-1", "é-snp", "", "🐄_2", "x"];
+    const p = new SnpPanel(names.map((name) => m(name, "A", "G")));
+    const { bytes, ends } = p.nameBytes();
+    const decoded = names.map((_, i) => new TextDecoder().decode(bytes.subarray(i === 0 ? 0 : ends[i - 1], ends[i])));
+    expect(decoded).toEqual(names);
+    expect(bytes.length).toBe(new TextEncoder().encode(names.join("")).length);
+    expect(p.nameBytes().bytes).toBe(bytes);
+  });
 });
 
 describe("re-alignment between panels by SNP name", () => {

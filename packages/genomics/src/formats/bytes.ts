@@ -234,10 +234,17 @@ export function parseNumber(data: Uint8Array, start: number, end: number): numbe
   return Number(text(data, start, end).trim() || "x");
 }
 
-/** True when data[start, end) equals the bytes of `key`. */
-export function bytesEqual(data: Uint8Array, start: number, end: number, key: Uint8Array): boolean {
-  if (end - start !== key.length) return false;
-  for (let i = 0; i < key.length; i++) if (data[start + i] !== key[i]) return false;
+/** Whether data[start, end) holds the same bytes as key[keyStart, keyEnd) (the whole key by default). */
+export function bytesEqual(
+  data: Uint8Array,
+  start: number,
+  end: number,
+  key: Uint8Array,
+  keyStart = 0,
+  keyEnd = key.length,
+): boolean {
+  if (end - start !== keyEnd - keyStart) return false;
+  for (let i = 0; i < keyEnd - keyStart; i++) if (data[start + i] !== key[keyStart + i]) return false;
   return true;
 }
 

@@ -86,7 +86,6 @@ const MAX_LINE = 64 << 20;
 const TAB = 9;
 const COMMA = 44;
 const CODE_OF_COUNT = [0b00, 0b10, 0b11] as const;
-const encoder = new TextEncoder();
 
 function countSet(flags: Uint8Array): number {
   let n = 0;
@@ -157,7 +156,10 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
   private growing = false;
   private markers: SnpMarker[] = [];
   private index = new Map<string, number>();
-  private nameBytes: Uint8Array[] = [];
+  /** SNP names as bytes, as SnpPanel.nameBytes lays them out: the panel's, or while `growing` those read so far. */
+  private names: Uint8Array = new Uint8Array(0);
+  private nameEnds: Uint32Array = new Uint32Array(0);
+  private nNames = 0;
   private aTab: Uint8Array = new Uint8Array(1024);
   private bTab: Uint8Array = new Uint8Array(1024);
   // Current sample.
@@ -359,7 +361,10 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
       const t = this.panel.alleleTable(this.alleleSet);
       this.aTab = t.a;
       this.bTab = t.b;
-      this.nameBytes = this.panel.markers.map((m) => encoder.encode(m.name));
+      const names = this.panel.nameBytes();
+      this.names = names.bytes;
+      this.nameEnds = names.ends;
+      this.nNames = names.ends.length;
       this.growing = false;
     } else {
       if (this.alleleSet !== "ab" && this.cSnpAlleles < 0) {
@@ -420,8 +425,10 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
     const ns = f[2 * this.cSnp]!;
     const ne = f[2 * this.cSnp + 1]!;
     let j = this.lastIdx + 1;
-    const nb = this.nameBytes[j];
-    if (nb === undefined || !bytesEqual(d, ns, ne, nb)) {
+    if (
+      j >= this.nNames ||
+      !bytesEqual(d, ns, ne, this.names, j === 0 ? 0 : this.nameEnds[j - 1]!, this.nameEnds[j]!)
+    ) {
       const name = text(d, ns, ne);
       const k = this.index.get(name) ?? (this.panel ? this.panel.indexOf(name) : -1);
       if (k >= 0) j = k;
@@ -497,6 +504,23 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
     }
   }
 
+  /** Appends a name to `names` (growing only), doubling the arrays as needed. */
+  private appendName(name: Uint8Array): void {
+    const from = this.nNames === 0 ? 0 : this.nameEnds[this.nNames - 1]!;
+    if (from + name.length > this.names.length) {
+      const bigger = new Uint8Array(Math.max(4096, 2 * this.names.length, from + name.length));
+      bigger.set(this.names.subarray(0, from));
+      this.names = bigger;
+    }
+    this.names.set(name, from);
+    if (this.nNames === this.nameEnds.length) {
+      const bigger = new Uint32Array(Math.max(1024, 2 * this.nameEnds.length));
+      bigger.set(this.nameEnds);
+      this.nameEnds = bigger;
+    }
+    this.nameEnds[this.nNames++] = from + name.length;
+  }
+
   /** While the first sample defines the panel: adds the row's SNP with whatever SNP columns the file has. */
   private addMarker(d: Uint8Array, name: string, ns: number, ne: number): number {
     const f = this.fields;
@@ -522,7 +546,7 @@ export class FinalReportReader implements AsyncIterable<FinalReportSample> {
     const j = this.markers.length;
     this.markers.push(m);
     this.index.set(name, j);
-    this.nameBytes.push(d.slice(ns, ne));
+    this.appendName(d.subarray(ns, ne));
     if (j >= this.aTab.length) {
       const a = new Uint8Array(this.aTab.length * 2);
       a.set(this.aTab);
