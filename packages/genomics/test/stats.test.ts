@@ -193,3 +193,37 @@ describe("QC", () => {
     expect(qc.snps.counts.nSamples).toBe(59);
   });
 });
+
+describe("summarizeGenotypes on a subset of rows", () => {
+  /** Per-SNP and per-animal counts of the chosen rows, recounted call by call. */
+  function recount(dense: Float64Array[], rows: number[], nSnps: number) {
+    const bySnp = { hom0: new Array(nSnps).fill(0), het: new Array(nSnps).fill(0), hom2: new Array(nSnps).fill(0) };
+    const missing = new Array(nSnps).fill(0);
+    const sampleMissing = rows.map((i) =>
+      dense[i]!.reduce((n, x, j) => {
+        if (Number.isNaN(x)) missing[j]++;
+        else bySnp[x === 0 ? "hom0" : x === 1 ? "het" : "hom2"][j]++;
+        return n + (Number.isNaN(x) ? 1 : 0);
+      }, 0),
+    );
+    return { ...bySnp, missing, sampleMissing };
+  }
+
+  // 1,100 animals: a few rows are counted directly, 600 through the byte histograms.
+  const { m } = randomGenotypes({ nSamples: 1100, nSnps: 203, seed: 7, missingRate: 0.05 });
+  const dense = denseCounts(m);
+  const many = Array.from({ length: 600 }, (_, k) => (k * 37) % 1100);
+  it.each([
+    ["a few rows, one repeated", [5, 3, 3, 1099]],
+    ["600 rows", many],
+  ])("%s: counts equal a call-by-call recount", (_label, rows) => {
+    const s = summarizeGenotypes(m, rows);
+    const want = recount(dense, rows, m.nSnps);
+    expect(s.snps.nSamples).toBe(rows.length);
+    expect(Array.from(s.snps.hom0)).toEqual(want.hom0);
+    expect(Array.from(s.snps.het)).toEqual(want.het);
+    expect(Array.from(s.snps.hom2)).toEqual(want.hom2);
+    expect(Array.from(s.snps.missing)).toEqual(want.missing);
+    expect(Array.from(s.samples.missing)).toEqual(want.sampleMissing);
+  });
+});

@@ -1,9 +1,11 @@
 // Genotype counts, call rates, heterozygosity and B-allele frequencies, straight from packed bytes.
 //
 // One pass over the packed matrix does both directions:
-//  * per SNP: a 256-bin histogram of byte values per byte column (one increment per byte), built over
-//    column blocks small enough to stay in L2, then decoded into the four code counts of the 4 SNPs that
-//    share the column (256 x 4 work per column, independent of the number of animals);
+//  * per SNP, for many animals: a 256-bin histogram of byte values per byte column (one increment per
+//    byte), built over column blocks small enough to stay in L2, then decoded into the four code counts
+//    of the 4 SNPs that share the column (one pass over 256 bins per column, whatever the number of
+//    animals); for fewer animals than that (one upload's plate or single), each byte's 4 codes are
+//    counted directly, since decoding the histograms would cost more than the counting;
 //  * per animal: a 256-entry table gives, for a byte, its missing and heterozygous counts packed into one
 //    number, summed along the row.
 import { bytesPerSample, type PackedMatrix } from "../pack";
@@ -33,6 +35,13 @@ export interface GenotypeSummary {
 
 /** Byte columns per histogram block: 1024 x 256 x 4 bytes = 1 MiB of counters. */
 const HIST_BLOCK = 1024;
+/**
+ * Below this many animals the codes are counted directly (4 increments per byte) rather than through
+ * the histograms (1 increment per byte, then a pass over 256 bins per column). Measured on 60K SNPs
+ * of random bytes: 96 animals 4.8 ms directly against 21 ms through histograms; 400: 17 against 28;
+ * they meet near 1,000.
+ */
+const DIRECT_ROWS = 512;
 /** Per-byte table: missing count + het count * 2^24 (exact in a double for any realistic panel). */
 const HET_SHIFT = 16777216;
 const SAMPLE_LUT = (() => {
@@ -75,56 +84,54 @@ export function summarizeGenotypes(m: PackedMatrix, rows?: ArrayLike<number>): G
   const hom2 = new Uint32Array(nSnps);
   const missing = new Uint32Array(nSnps);
   const sampleAcc = new Float64Array(nRows);
-  const hist = new Uint32Array(HIST_BLOCK * 256);
+  const counts = [hom0, missing, het, hom2]; // by 2-bit code
+  const rowAt = (r: number) => (rows ? rows[r]! : r) * stride;
 
-  for (let c0 = 0; c0 < stride; c0 += HIST_BLOCK) {
-    const c1 = Math.min(stride, c0 + HIST_BLOCK);
-    const width = c1 - c0;
-    hist.fill(0, 0, width * 256);
+  if (nRows < DIRECT_ROWS) {
+    // Per SNP, 4 code counts side by side; each byte adds one to each of its 4 SNPs.
+    const byCode = new Uint32Array(stride * 16);
     for (let r = 0; r < nRows; r++) {
-      const base = (rows ? rows[r]! : r) * stride;
-      const start = base + c0;
-      const end = base + c1;
+      const base = rowAt(r);
       let acc = 0;
-      for (let p = start, h = 0; p < end; p++, h += 256) {
-        const v = data[p]!;
-        hist[h + v]!++;
+      for (let c = 0, q = 0; c < stride; c++, q += 16) {
+        const v = data[base + c]!;
+        byCode[q + (v & 3)]!++;
+        byCode[q + 4 + ((v >>> 2) & 3)]!++;
+        byCode[q + 8 + ((v >>> 4) & 3)]!++;
+        byCode[q + 12 + (v >>> 6)]!++;
         acc += SAMPLE_LUT[v]!;
       }
-      sampleAcc[r]! += acc;
+      sampleAcc[r] = acc;
     }
-    // Decode the block's histograms into per-SNP code counts.
-    for (let c = 0; c < width; c++) {
-      const h = c * 256;
-      const j0 = (c0 + c) * 4;
-      const nIn = Math.min(4, nSnps - j0);
-      for (let s = 0; s < nIn; s++) {
-        const shift = 2 * s;
-        let n0 = 0;
-        let n1 = 0;
-        let n2 = 0;
-        let n3 = 0;
+    for (let j = 0; j < nSnps; j++) for (let code = 0; code < 4; code++) counts[code]![j] = byCode[j * 4 + code]!;
+  } else {
+    const hist = new Uint32Array(HIST_BLOCK * 256);
+    for (let c0 = 0; c0 < stride; c0 += HIST_BLOCK) {
+      const c1 = Math.min(stride, c0 + HIST_BLOCK);
+      const width = c1 - c0;
+      hist.fill(0, 0, width * 256);
+      for (let r = 0; r < nRows; r++) {
+        const start = rowAt(r) + c0;
+        const end = start + width;
+        let acc = 0;
+        for (let p = start, h = 0; p < end; p++, h += 256) {
+          const v = data[p]!;
+          hist[h + v]!++;
+          acc += SAMPLE_LUT[v]!;
+        }
+        sampleAcc[r]! += acc;
+      }
+      // Decode the block's histograms: each byte value seen adds its count to the code of each of
+      // the column's SNPs (bits past the last SNP are padding, not counted).
+      for (let c = 0; c < width; c++) {
+        const h = c * 256;
+        const j0 = (c0 + c) * 4;
+        const nIn = Math.min(4, nSnps - j0);
         for (let v = 0; v < 256; v++) {
           const cnt = hist[h + v]!;
           if (cnt === 0) continue;
-          switch ((v >>> shift) & 3) {
-            case 0:
-              n0 += cnt;
-              break;
-            case 1:
-              n1 += cnt;
-              break;
-            case 2:
-              n2 += cnt;
-              break;
-            default:
-              n3 += cnt;
-          }
+          for (let s = 0; s < nIn; s++) counts[(v >>> (2 * s)) & 3]![j0 + s]! += cnt;
         }
-        hom0[j0 + s] = n0;
-        missing[j0 + s] = n1;
-        het[j0 + s] = n2;
-        hom2[j0 + s] = n3;
       }
     }
   }
