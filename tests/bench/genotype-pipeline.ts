@@ -338,22 +338,6 @@ try {
     `c. ${N_SINGLE} single-animal uploads (${(singleBytes / 1e6).toFixed(1)} MB each) back to back: ${(N_SINGLE / (singleWall / 1000)).toFixed(1)} uploads/s, latency to completed mean ${ms(mean)}, p95 ${ms(p95)}`,
   );
   console.log(`   peak RSS at the end: server ${mb(afterAll.server)}, worker ${mb(afterAll.worker)}`);
-  console.log(
-    worker
-      .output()
-      .split("\n")
-      .filter((l) => /read ahead|ingested/.test(l))
-      .slice(0, 4)
-      .join("\n"),
-  );
-  console.log(
-    server
-      .output()
-      .split("\n")
-      .filter((l) => /Mark|Scav/.test(l))
-      .slice(-60)
-      .join("\n"),
-  );
 } finally {
   for (const c of children) await c.stop();
   await owner.end();
