@@ -22,6 +22,7 @@ import {
   writeFinalReport,
 } from "@reprotech/genomics";
 import { createReprotechClient, followUploadProgress, uploadGenotypeFile } from "@reprotech/sdk";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startTestApp } from "../../support/app";
 import { callerFor, createWorld, type World } from "../../support/identity";
@@ -40,13 +41,13 @@ let url: string;
 let token: string;
 let panelId: string;
 let reportPath: string;
+const prefix = `test:sdk-pipeline-${randomUUID().slice(0, 8)}:`;
 const officialIds: string[] = [];
 let animalIdOf: Map<string, string>;
 const pop = simulatePopulation({ seed: 96, nAnimals: N_SAMPLES, nSnps: N_SNPS, nGenerations: 1, idPrefix: "SDK" });
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "reprotech-sdk-pipeline-"));
-  const prefix = `test:sdk-pipeline-${randomUUID().slice(0, 8)}:`;
   const env = { DATA_DIR: dataDir, REDIS_KEY_PREFIX: prefix };
   world = await createWorld(env);
   server = await startTestApp(env);
@@ -90,6 +91,15 @@ describe("a 96-sample FinalReport through the SDK, the server and the built work
     // The bundle ships the parse thread's entry beside main.js (tsup.app.ts), or the worker could not parse.
     expect(existsSync(path.join(repoRoot, "apps/worker/dist", `${genotypes.PARSE_WORKER_BUNDLE}.js`))).toBe(true);
     const size = (await stat(reportPath)).size;
+    // Everything published on the farm's upload channels, from before the upload: the SDK client can
+    // only subscribe once the upload has answered, and by then the read-ahead has read most of it.
+    const published: { channel: string; event: genotypes.UploadProgress }[] = [];
+    const listener = new Redis(inject("redisUrl"));
+    listener.on("pmessage", (_pattern, channel: string, raw: string) =>
+      published.push({ channel, event: (JSON.parse(raw) as { json: genotypes.UploadProgress }).json }),
+    );
+    const channelOfAny = genotypes.progressChannel(world.customerA, "UPLOAD").replace(/UPLOAD$/, "*");
+    await listener.psubscribe(`${prefix}${channelOfAny}`);
     const transferred: number[] = [];
     const { upload, created } = await uploadGenotypeFile({
       url,
@@ -127,9 +137,14 @@ describe("a 96-sample FinalReport through the SDK, the server and the built work
       expect(events[i]!.bytesRead).toBeGreaterThanOrEqual(events[i - 1]!.bytesRead);
       expect(events[i]!.samplesDone).toBeGreaterThanOrEqual(events[i - 1]!.samplesDone);
     }
-    // Bytes read rose during the read (the parse thread's consumption, not one jump to the end) …
-    const reading = events.filter((e) => e.phase === "reading").map((e) => e.bytesRead);
+    // Bytes read rose during the read (the parse thread's consumption, not one jump to the end), as
+    // published on the upload's channel …
+    await listener.quit();
+    const reading = published
+      .filter((p) => p.channel.endsWith(upload.id) && p.event.phase === "reading")
+      .map((p) => p.event.bytesRead);
     expect(new Set(reading.filter((b) => b > 0 && b < size)).size).toBeGreaterThanOrEqual(2);
+    expect(reading).toEqual([...reading].sort((a, b) => a - b));
     // … and samples done during storing, up to all of them at the end.
     const storing = events.filter((e) => e.phase === "storing");
     expect(storing.length).toBeGreaterThanOrEqual(1);
