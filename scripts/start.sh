@@ -9,7 +9,7 @@ pnpm exec turbo run build --filter=@reprotech/server --filter=@reprotech/web --o
 # A first run is a developer's or evaluator's: development mode prints the demo sign-ins. Deployments
 # set NODE_ENV=production (Secure cookies always, no demo credentials in the log).
 export NODE_ENV="${NODE_ENV:-development}"
-# The flag and the malloc setting are the server's start script's (apps/server/package.json;
+# The flags and the malloc setting are the server's start script's (apps/server/package.json;
 # docs/architecture.md, memory).
 export MALLOC_MMAP_THRESHOLD_=131072
-exec node --max-semi-space-size=8 apps/server/dist/main.js
+exec node --max-semi-space-size=8 --heap-growing-percent=50 --expose-gc apps/server/dist/main.js

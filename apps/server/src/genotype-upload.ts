@@ -26,6 +26,7 @@ import { TRPCError } from "@trpc/server";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { sendProcedureError } from "./procedure-error";
+import { uploadBytesReceived } from "./young-gc";
 
 export const GENOTYPE_UPLOAD_ROUTE = "/api/v1/genotypes/uploads";
 
@@ -43,13 +44,17 @@ class HttpError extends Error {
   }
 }
 
-/** Passes bytes through and fails the stream once more than `limit` bytes went by. */
+/**
+ * Passes bytes through and fails the stream once more than `limit` bytes went by; counts them
+ * towards the next young collection (young-gc.ts).
+ */
 function capped(limit: number, limitMb: number): Transform {
   let seen = 0;
   return new Transform({
     highWaterMark: genotypes.BLOB_STREAM_BUFFER,
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length;
+      uploadBytesReceived(chunk.length);
       if (seen > limit) callback(new HttpError(413, `The file is larger than the ${limitMb} MB limit`));
       else callback(null, chunk);
     },
