@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { withTenant } from "@reprotech/db";
 import { genotypes } from "@reprotech/domain";
 import { formatMap, simulatePopulation, writeFinalReport } from "@reprotech/genomics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +32,7 @@ type Row = {
   parentage: genotypes.SampleParentage | null;
 };
 let byAnimal: Map<string, Row>;
+let panelId: string;
 let o1: (typeof gen1)[0], o2: (typeof gen1)[0], o3: (typeof gen1)[0];
 let wrongSire: (typeof gen0)[0];
 const ungenotypedDam = { id: randomUUID(), officialId: newOfficialId() };
@@ -49,7 +51,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "reprotech-parentage-"));
   world = await createWorld({ DATA_DIR: dataDir, REDIS_KEY_PREFIX: `test:parentage-${randomUUID().slice(0, 8)}:` });
   const tech = (await callerFor(world, world.usersA.technician.email)).caller;
-  const panelId = await registerMapPanel(tech, formatMap(pop.panel), "Parentage chip");
+  panelId = await registerMapPanel(tech, formatMap(pop.panel), "Parentage chip");
 
   [o1, o2, o3] = gen1 as [typeof o1, typeof o1, typeof o1];
   wrongSire = gen0.find((a) => a.sex === 1 && a.id !== o2.trueSire)!;
@@ -121,5 +123,23 @@ describe("parentage in the genotype ingest", () => {
     const males = new Set(gen0.filter((a) => a.sex === 1).map((a) => dbId(a.id)));
     for (const r of byAnimal.values())
       for (const s of r.parentage?.suggestions.sire ?? []) expect(males.has(s.animalId)).toBe(true);
+  });
+
+  it("searches the farm a batch of genotypes at a time: any batch size finds the same", async () => {
+    const input = {
+      customerId: world.customerA,
+      panelId,
+      nSnps: pop.panel.size,
+      animalIds: [...byAnimal.keys()],
+    };
+    const check = (batchRows?: number) =>
+      withTenant(world.deps.db, { customerIds: [world.customerA], userId: null }, (tx) =>
+        genotypes.checkParentage(tx, input, { batchRows }),
+      );
+    const whole = await check();
+    expect(whole.get(dbId(o2.id))?.suggestions.sire[0]).toMatchObject({ animalId: dbId(o2.trueSire) });
+    // The stored results came from the default batch, which holds all of this farm's genotypes at once.
+    for (const [animalId, row] of byAnimal) expect(whole.get(animalId)).toEqual(row.parentage);
+    for (const batchRows of [1, 2, 7]) expect(await check(batchRows)).toEqual(whole);
   });
 });

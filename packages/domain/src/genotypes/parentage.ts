@@ -9,11 +9,13 @@
 import type { Tx } from "@reprotech/db";
 import {
   bytesPerSample,
+  compareParentCandidates,
   discoverParents,
   verifyParent,
   type ParentageCheck,
   type PackedMatrix,
   type ParentCandidate,
+  type RankedCandidate,
 } from "@reprotech/genomics";
 import { query } from "../animals/sql";
 
@@ -58,35 +60,65 @@ interface PoolRow {
 const finite = (x: number) => (Number.isFinite(x) ? x : null);
 const day = (iso: string) => new Date(`${iso.slice(0, 10)}T00:00:00Z`);
 
-/** Parentage of the given (just stored) animals on the panel, keyed by animal id. */
-export async function checkParentage(
-  tx: Tx,
-  input: { customerId: string; panelId: string; nSnps: number; animalIds: readonly string[] },
-): Promise<Map<string, SampleParentage>> {
-  const out = new Map<string, SampleParentage>();
-  if (input.animalIds.length === 0) return out;
-  const rows = await query<PoolRow>(
-    tx,
-    `SELECT g.animal_id::text AS "animalId", a.official_id AS "officialId", a.sex::text AS sex,
-            a.birth_date::text AS "birthDate", a.sire_id::text AS "sireId", a.dam_id::text AS "damId", g.packed
-     FROM genotypes g JOIN animals a ON a.id = g.animal_id
-     WHERE g.customer_id = $1::uuid AND g.panel_id = $2::uuid AND g.is_current
-     ORDER BY g.animal_id`,
-    [input.customerId, input.panelId],
-  );
-  const stride = bytesPerSample(input.nSnps);
+/**
+ * Current genotypes read per query while the farm is searched for parents: the search holds one
+ * batch (512 × 15 KB on a 60K chip), not the farm's every genotype, whatever the farm's size.
+ */
+export const PARENT_SEARCH_BATCH = 512;
+
+const POOL_COLUMNS = `g.animal_id::text AS "animalId", a.official_id AS "officialId", a.sex::text AS sex,
+  a.birth_date::text AS "birthDate", a.sire_id::text AS "sireId", a.dam_id::text AS "damId", g.packed`;
+const POOL_FROM = `FROM genotypes g JOIN animals a ON a.id = g.animal_id
+  WHERE g.customer_id = $1::uuid AND g.panel_id = $2::uuid AND g.is_current`;
+
+/** Rows as one packed matrix (their genotypes in order), with each animal's row. */
+function matrixOf(rows: readonly PoolRow[], nSnps: number): { matrix: PackedMatrix; rowOf: Map<string, number> } {
+  const stride = bytesPerSample(nSnps);
   const data = new Uint8Array(rows.length * stride);
   const rowOf = new Map<string, number>();
   rows.forEach((r, i) => {
     data.set(new Uint8Array(r.packed).subarray(0, stride), i * stride);
     rowOf.set(r.animalId, i);
   });
-  const pool: PackedMatrix = { nSamples: rows.length, nSnps: input.nSnps, data };
-  const candidates: ParentCandidate[] = rows.map((r, i) => ({ row: i, sex: r.sex, birthDate: day(r.birthDate) }));
+  return { matrix: { nSamples: rows.length, nSnps, data }, rowOf };
+}
 
+/** A parent still to be found for a stored animal, with the best candidates so far. */
+interface Search {
+  animalId: string;
+  row: number;
+  born: Date;
+  parent: "sire" | "dam";
+  best: (RankedCandidate & { pool: PoolRow })[];
+}
+
+/** Parentage of the given (just stored) animals on the panel, keyed by animal id. */
+export async function checkParentage(
+  tx: Tx,
+  input: { customerId: string; panelId: string; nSnps: number; animalIds: readonly string[] },
+  options: { batchRows?: number } = {},
+): Promise<Map<string, SampleParentage>> {
+  const out = new Map<string, SampleParentage>();
+  if (input.animalIds.length === 0) return out;
+  const scope = [input.customerId, input.panelId];
+  // The stored animals and those of their recorded parents that have a current genotype.
+  const stored = await query<PoolRow>(tx, `SELECT ${POOL_COLUMNS} ${POOL_FROM} AND g.animal_id = ANY($3::uuid[])`, [
+    ...scope,
+    input.animalIds,
+  ]);
+  const parentIds = [...new Set(stored.flatMap((r) => [r.sireId, r.damId].filter((id) => id !== null)))];
+  const parents = await query<PoolRow>(
+    tx,
+    `SELECT ${POOL_COLUMNS} ${POOL_FROM} AND g.animal_id = ANY($3::uuid[]) AND NOT g.animal_id = ANY($4::uuid[])`,
+    [...scope, parentIds, input.animalIds],
+  );
+  const known = [...stored, ...parents];
+  const { matrix, rowOf } = matrixOf(known, input.nSnps);
+
+  const searches: Search[] = [];
   for (const animalId of input.animalIds) {
     const row = rowOf.get(animalId);
-    const self = row === undefined ? undefined : rows[row];
+    const self = row === undefined ? undefined : known[row];
     if (row === undefined || !self) continue;
     const result: SampleParentage = { sire: null, dam: null, suggestions: { sire: [], dam: [] } };
     for (const parent of ["sire", "dam"] as const) {
@@ -97,33 +129,51 @@ export async function checkParentage(
         if (parentRow === undefined)
           verdict = { animalId: recorded, status: "untested", conflicts: null, common: null, rate: null };
         else {
-          const check = verifyParent(pool, row, parentRow, { mode: "chip" });
+          const check = verifyParent(matrix, row, parentRow, { mode: "chip" });
           verdict = { animalId: recorded, ...check, rate: finite(check.rate) };
         }
       }
       result[parent] = verdict;
-      if (verdict?.status === "verified") continue;
-      const found = discoverParents(pool, row, day(self.birthDate), pool, candidates, {
-        mode: "chip",
-        parent,
-        report: PARENT_SUGGESTIONS,
-      });
-      result.suggestions[parent] = found.ranked
-        .filter((c) => c.row !== row)
-        .slice(0, PARENT_SUGGESTIONS)
-        .map((c) => {
-          const r = rows[c.row]!;
-          return {
-            animalId: r.animalId,
-            officialId: r.officialId,
-            status: c.status,
-            conflicts: c.conflicts,
-            common: c.common,
-            rate: finite(c.rate) ?? 0,
-          };
-        });
+      if (verdict?.status !== "verified") searches.push({ animalId, row, born: day(self.birthDate), parent, best: [] });
     }
     out.set(animalId, result);
   }
+
+  // Discovery over the farm's current genotypes, a batch at a time in animal id order; each search
+  // keeps its best few over all batches (compareParentCandidates: the library's own ranking).
+  const batchRows = options.batchRows ?? PARENT_SEARCH_BATCH;
+  for (let after: string | null = null; searches.length > 0;) {
+    const batch: PoolRow[] = await query<PoolRow>(
+      tx,
+      `SELECT ${POOL_COLUMNS} ${POOL_FROM} AND ($3::uuid IS NULL OR g.animal_id > $3::uuid)
+       ORDER BY g.animal_id LIMIT $4`,
+      [...scope, after, batchRows],
+    );
+    if (batch.length === 0) break;
+    const pool = matrixOf(batch, input.nSnps).matrix;
+    const candidates: ParentCandidate[] = batch.map((r, i) => ({ row: i, sex: r.sex, birthDate: day(r.birthDate) }));
+    for (const search of searches) {
+      const found = discoverParents(matrix, search.row, search.born, pool, candidates, {
+        mode: "chip",
+        parent: search.parent,
+        report: PARENT_SUGGESTIONS,
+      });
+      const fromBatch = found.ranked
+        .map((c) => ({ ...c, pool: batch[c.row]! }))
+        .filter((c) => c.pool.animalId !== search.animalId);
+      search.best = [...search.best, ...fromBatch].sort(compareParentCandidates).slice(0, PARENT_SUGGESTIONS);
+    }
+    if (batch.length < batchRows) break;
+    after = batch.at(-1)!.animalId;
+  }
+  for (const search of searches)
+    out.get(search.animalId)!.suggestions[search.parent] = search.best.map((c) => ({
+      animalId: c.pool.animalId,
+      officialId: c.pool.officialId,
+      status: c.status,
+      conflicts: c.conflicts,
+      common: c.common,
+      rate: finite(c.rate) ?? 0,
+    }));
   return out;
 }

@@ -51,6 +51,14 @@ const DAY_MS = 86_400_000;
 const STATUS_RANK: Record<ParentageStatus, number> = { verified: 0, doubtful: 1, excluded: 2, insufficient: 3 };
 
 /**
+ * The discovery ranking as a sort comparator (best first): for callers that search a large pool in
+ * batches and merge each batch's best.
+ */
+export function compareParentCandidates(x: ParentageCheck, y: ParentageCheck): number {
+  return STATUS_RANK[x.status] - STATUS_RANK[y.status] || x.rate - y.rate || y.common - x.common;
+}
+
+/**
  * Searches `candidates` (rows of `pool`) for the parent of `offspringRow` of `offspringMatrix`
  * (the two may be the same matrix; both on the same panel).
  */
@@ -89,7 +97,7 @@ export function discoverParents(
     if (common === 0) continue;
     all.push({ row: c.row, ...classifyParentage(conflicts, common, options.mode, options.thresholds) });
   }
-  all.sort((x, y) => STATUS_RANK[x.status] - STATUS_RANK[y.status] || x.rate - y.rate || y.common - x.common);
+  all.sort(compareParentCandidates);
   const matches = all.filter((r) => r.status === "verified");
   return { ranked: all.slice(0, Math.max(options.report ?? 10, matches.length)), matches, compared };
 }
