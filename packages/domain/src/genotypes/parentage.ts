@@ -11,6 +11,7 @@ import {
   bytesPerSample,
   compareParentCandidates,
   discoverParents,
+  MIN_PARENT_AGE_DAYS,
   verifyParent,
   type ParentageCheck,
   type PackedMatrix,
@@ -139,15 +140,20 @@ export async function checkParentage(
     out.set(animalId, result);
   }
 
-  // Discovery over the farm's current genotypes, a batch at a time in animal id order; each search
-  // keeps its best few over all batches (compareParentCandidates: the library's own ranking).
+  // Discovery over the farm's current genotypes that could be a searched parent (the sex wanted, born
+  // early enough for the latest-born animal searched: discoverParents applies the same rules per
+  // animal), a batch at a time in animal id order; each search keeps its best few over all batches
+  // (compareParentCandidates: the library's own ranking).
   const batchRows = options.batchRows ?? PARENT_SEARCH_BATCH;
+  const sexes = [...new Set(searches.map((s) => (s.parent === "sire" ? "male" : "female")))];
+  const latestBorn = new Date(searches.reduce((t, s) => Math.max(t, s.born.getTime()), 0)).toISOString().slice(0, 10);
   for (let after: string | null = null; searches.length > 0;) {
     const batch: PoolRow[] = await query<PoolRow>(
       tx,
-      `SELECT ${POOL_COLUMNS} ${POOL_FROM} AND ($3::uuid IS NULL OR g.animal_id > $3::uuid)
+      `SELECT ${POOL_COLUMNS} ${POOL_FROM} AND a.sex::text = ANY($5::text[]) AND a.birth_date <= $6::date - $7::int
+         AND ($3::uuid IS NULL OR g.animal_id > $3::uuid)
        ORDER BY g.animal_id LIMIT $4`,
-      [...scope, after, batchRows],
+      [...scope, after, batchRows, sexes, latestBorn, MIN_PARENT_AGE_DAYS],
     );
     if (batch.length === 0) break;
     const pool = matrixOf(batch, input.nSnps).matrix;

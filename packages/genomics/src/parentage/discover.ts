@@ -21,7 +21,7 @@ export interface ParentCandidate {
 export interface DiscoveryOptions extends ParentageOptions {
   /** "sire" looks among males, "dam" among females. */
   readonly parent: "sire" | "dam";
-  /** The candidate must be at least this old (days) when the offspring is born. Default 540 (about 18 months). */
+  /** The candidate must be at least this old (days) when the offspring is born. Default MIN_PARENT_AGE_DAYS. */
   readonly minParentAgeDays?: number;
   /** And at most this old. Default: no limit (semen keeps for decades). */
   readonly maxParentAgeDays?: number;
@@ -46,6 +46,9 @@ export interface DiscoveryResult {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The youngest a parent can be when its offspring is born, by default: 540 days, about 18 months. */
+export const MIN_PARENT_AGE_DAYS = 540;
 
 /** Ranking order of the statuses: verdicts first, "insufficient" (too few common SNPs) last. */
 const STATUS_RANK: Record<ParentageStatus, number> = { verified: 0, doubtful: 1, excluded: 2, insufficient: 3 };
@@ -81,7 +84,7 @@ export function discoverParents(
     options.snpMask,
   );
   const wantSex: Sex = options.parent === "sire" ? "male" : "female";
-  const minAge = (options.minParentAgeDays ?? 540) * DAY_MS;
+  const minAge = (options.minParentAgeDays ?? MIN_PARENT_AGE_DAYS) * DAY_MS;
   const maxAge = (options.maxParentAgeDays ?? Number.POSITIVE_INFINITY) * DAY_MS;
   const born = offspringBirthDate.getTime();
   const all: RankedCandidate[] = [];
