@@ -9,9 +9,11 @@ describe("youngCollector", () => {
     expect(calls).toEqual([]);
     received(1); // exactly 1000
     expect(calls).toEqual([{ type: "minor" }]);
-    for (let i = 0; i < 30; i++) received(64); // 1,920 more: one more collection, 920 towards the next
+    for (let i = 0; i < 30; i++) received(64); // the 16th chunk reaches 1,024: a collection, and the count starts again
     expect(calls).toHaveLength(2);
-    received(80);
+    received(103); // 14 × 64 + 103 = 999
+    expect(calls).toHaveLength(2);
+    received(1);
     expect(calls).toHaveLength(3);
     received(5000); // a chunk larger than the interval: one collection, the count starts again
     expect(calls).toHaveLength(4);
