@@ -4,8 +4,8 @@
 //  * per SNP, for many animals: a 256-bin histogram of byte values per byte column (one increment per
 //    byte), built over column blocks small enough to stay in L2, then decoded into the four code counts
 //    of the 4 SNPs that share the column (one pass over 256 bins per column, whatever the number of
-//    animals); for fewer animals than that (one upload's plate or single), each byte's 4 codes are
-//    counted directly, since decoding the histograms would cost more than the counting;
+//    animals); for fewer than DIRECT_ROWS animals (one upload's plate or single), each byte's 4 codes
+//    are counted directly, since decoding the histograms would cost more than the counting;
 //  * per animal: a 256-entry table gives, for a byte, its missing and heterozygous counts packed into one
 //    number, summed along the row.
 import { bytesPerSample, type PackedMatrix } from "../pack";
@@ -39,7 +39,8 @@ const HIST_BLOCK = 1024;
  * Below this many animals the codes are counted directly (4 increments per byte) rather than through
  * the histograms (1 increment per byte, then a pass over 256 bins per column). Measured on 60K SNPs
  * of random bytes: 96 animals 4.8 ms directly against 21 ms through histograms; 400: 17 against 28;
- * they meet near 1,000.
+ * they meet near 1,000 (fewer distinct byte values, as real genotypes have, favour the histograms:
+ * hence the margin).
  */
 const DIRECT_ROWS = 512;
 /** Per-byte table: missing count + het count * 2^24 (exact in a double for any realistic panel). */
